@@ -1,0 +1,196 @@
+#!/usr/bin/python3
+"""Reference scores for lib/metrics from scikit-learn (run by hand with Debian's python3: numpy 1.24,
+scikit-learn 1.2.1).
+
+Writes seeded code/factor datasets and the reference MIG / DCI values computed exactly as disent does
+(20-bin histogram MIG; DCI with GradientBoostingClassifier() defaults) to tests/metrics/data/, where
+tests/metrics/oracle_test.cpp checks our implementation against them.
+
+    /usr/bin/python3 bench/metrics_oracle.py                 # regenerate fixtures, print reference scores
+    /usr/bin/python3 bench/metrics_oracle.py --bench /tmp/gbt_bench.csv
+        # also write a 10000 x 25 / 6 factors x 8 classes timing dataset (not committed) and time sklearn on it;
+        # DISENT_GBT_BENCH_CSV=/tmp/gbt_bench.csv build/test_metrics --gtest_also_run_disabled_tests
+        #     --gtest_filter='*GbtBench*'   times ours on the same data.
+"""
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+import scipy.stats
+import sklearn
+from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.metrics import mutual_info_score
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "..", "tests", "metrics", "data")
+
+
+# --- disent's metric formulas (codes are (Z, N), factors are (F, N)) ----------------------------------
+def histogram_discretize(target, num_bins=20):
+    out = np.zeros_like(target)
+    for i in range(target.shape[0]):
+        out[i, :] = np.digitize(target[i, :], np.histogram(target[i, :], num_bins)[1][:-1])
+    return out
+
+
+def discrete_mutual_info(mus, ys):
+    m = np.zeros([mus.shape[0], ys.shape[0]])
+    for i in range(mus.shape[0]):
+        for j in range(ys.shape[0]):
+            m[i, j] = mutual_info_score(ys[j, :], mus[i, :])
+    return m
+
+
+def discrete_entropy(ys):
+    return np.array([mutual_info_score(ys[j, :], ys[j, :]) for j in range(ys.shape[0])])
+
+
+def mig(mus, ys):
+    m = discrete_mutual_info(histogram_discretize(mus), ys)
+    h = discrete_entropy(ys)
+    s = np.sort(m, axis=0)[::-1]
+    return np.mean(np.divide(s[0, :] - s[1, :], h[:]))
+
+
+def importance_gbt(x_train, y_train, x_test, y_test):
+    r = np.zeros([x_train.shape[0], y_train.shape[0]], dtype=np.float64)
+    acc_train, acc_test, seconds = [], [], 0.0
+    for i in range(y_train.shape[0]):
+        model = GradientBoostingClassifier()
+        t0 = time.perf_counter()
+        model.fit(x_train.T, y_train[i, :])
+        seconds += time.perf_counter() - t0
+        r[:, i] = np.abs(model.feature_importances_)
+        acc_train.append(np.mean(model.predict(x_train.T) == y_train[i, :]))
+        acc_test.append(np.mean(model.predict(x_test.T) == y_test[i, :]))
+    return r, np.mean(acc_train), np.mean(acc_test), seconds
+
+
+def disentanglement(r):
+    per_code = 1.0 - scipy.stats.entropy(r.T + 1e-11, base=r.shape[1])
+    if r.sum() == 0.0:
+        r = np.ones_like(r)
+    return np.sum(per_code * r.sum(axis=1) / r.sum())
+
+
+def completeness(r):
+    per_factor = 1.0 - scipy.stats.entropy(r + 1e-11, base=r.shape[0])
+    if r.sum() == 0.0:
+        r = np.ones_like(r)
+    return np.sum(per_factor * r.sum(axis=0) / r.sum())
+
+
+# --- seeded datasets ---------------------------------------------------------------------------------
+def factors(rs, sizes, n):
+    return np.stack([rs.randint(0, s, size=n) for s in sizes])  # (F, N)
+
+
+def ds_noisy_identity(rs, n):  # informative latents with noise + 2 nuisance latents; a binary factor
+    sizes = [4, 6, 2, 8]
+    y = factors(rs, sizes, n)
+    z = [y[j] / sizes[j] * 2.0 + rs.normal(0, 0.15, n) for j in range(4)] + [rs.normal(0, 1, n) for _ in range(2)]
+    return np.stack(z), y
+
+
+MIX = np.random.RandomState(123).normal(size=(5, 3))
+
+
+def ds_mixed(rs, n):  # entangled: every latent is a linear mix of all factors
+    sizes = [5, 3, 6]
+    y = factors(rs, sizes, n)
+    yn = y / np.array(sizes)[:, None]
+    return MIX @ yn + rs.normal(0, 0.05, (5, n)), y
+
+
+def ds_random(rs, n):  # latents independent of the factors
+    sizes = [3, 5, 2]
+    return rs.normal(0, 1, (4, n)), factors(rs, sizes, n)
+
+
+def ds_quantised(rs, n):  # coarse latents with many ties (tests split grouping / tie handling)
+    sizes = [5, 4]
+    y = factors(rs, sizes, n)
+    z = np.stack([y[0] * 0.5 + rs.normal(0, 0.4, n), y[1] * 0.5 + rs.normal(0, 0.4, n), rs.normal(0, 1, n)])
+    return np.round(z, 1), y
+
+
+def ds_duplicated(rs, n):  # codes = [z, z]: exact ties between features, split by feature visiting order
+    sizes = [4, 5]
+    y = factors(rs, sizes, n)
+    z = np.stack([y[0] + rs.normal(0, 0.3, n), y[1] + rs.normal(0, 0.3, n)])
+    return np.concatenate([z, z]), y
+
+
+DATASETS = [("noisy_identity", ds_noisy_identity), ("mixed", ds_mixed), ("random", ds_random),
+            ("quantised", ds_quantised), ("duplicated", ds_duplicated)]
+N_TRAIN, N_TEST = 1000, 500
+REPEATS = 5
+DCI_KEYS = ["dci.disentanglement", "dci.completeness", "dci.informativeness_train", "dci.informativeness_test"]
+
+
+def write_csv(path, z, y):
+    # repr() of a float64 round-trips exactly through strtod, so both sides see identical codes.
+    with open(path, "w") as f:
+        f.write(",".join([f"z{i}" for i in range(z.shape[0])] + [f"f{j}" for j in range(y.shape[0])]) + "\n")
+        for k in range(z.shape[1]):
+            f.write(",".join([repr(float(v)) for v in z[:, k]] + [str(int(v)) for v in y[:, k]]) + "\n")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bench", help="also write and time a large GBT benchmark dataset at this CSV path")
+    args = ap.parse_args()
+    print(f"numpy {np.__version__}, scikit-learn {sklearn.__version__}", file=sys.stderr)
+    os.makedirs(DATA, exist_ok=True)
+    rows = []
+    for seed, (name, make) in enumerate(DATASETS):
+        rs = np.random.RandomState(1000 + seed)
+        z_train, y_train = make(rs, N_TRAIN)
+        z_test, y_test = make(rs, N_TEST)
+        z_train, z_test = np.round(z_train, 4), np.round(z_test, 4)  # short, exact text
+        write_csv(os.path.join(DATA, f"oracle_{name}_train.csv"), z_train, y_train)
+        write_csv(os.path.join(DATA, f"oracle_{name}_test.csv"), z_test, y_test)
+        # sklearn's own answer varies with its random feature order (tied splits): the reference is the
+        # mean over REPEATS global seeds and `spread.<key>` records max - min over them.
+        runs = []
+        for rep in range(REPEATS):
+            np.random.seed(rep)  # GradientBoostingClassifier() draws from the global RNG, as in disent
+            r, acc_train, acc_test, seconds = importance_gbt(z_train, y_train, z_test, y_test)
+            runs.append((r, [disentanglement(r), completeness(r), acc_train, acc_test], seconds))
+        dci = np.array([x[1] for x in runs])
+        r = np.mean([x[0] for x in runs], axis=0)
+        scores = {"mig.discrete_score": mig(z_train, y_train)}
+        for i, key in enumerate(DCI_KEYS):
+            scores[key] = dci[:, i].mean()
+        for i, key in enumerate(DCI_KEYS):
+            scores["spread." + key] = dci[:, i].max() - dci[:, i].min()
+        scores["sklearn_gbt_fit_seconds"] = np.mean([x[2] for x in runs])
+        for zi in range(r.shape[0]):
+            for j in range(r.shape[1]):
+                scores[f"R.{zi}.{j}"] = r[zi, j]  # mean importance matrix
+        for k, v in scores.items():
+            rows.append((name, k, v))
+        print(f"{name:15s} " + "  ".join(f"{k.replace('dci.', '')}={v:.4f}" for k, v in scores.items() if not k.startswith("R.")))
+    with open(os.path.join(DATA, "oracle_reference.csv"), "w") as f:
+        f.write("dataset,key,value\n")
+        for name, k, v in rows:
+            f.write(f"{name},{k},{float(v)!r}\n")
+
+    if args.bench:
+        rs = np.random.RandomState(7)
+        n, zdim, nf, nc = 10000, 25, 6, 8
+        y = factors(rs, [nc] * nf, n)
+        z = rs.normal(0, 1, (zdim, n))
+        z[:nf] += y * 0.5
+        z = np.round(z, 4)
+        write_csv(args.bench, z, y)
+        t0 = time.perf_counter()
+        for j in range(nf):
+            GradientBoostingClassifier().fit(z.T, y[j])
+        print(f"bench: sklearn fits {nf} factors x {nc} classes on {n} x {zdim}: {time.perf_counter() - t0:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

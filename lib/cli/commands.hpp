@@ -1,0 +1,24 @@
+#pragma once
+// One class per CLI action: it declares its options on a CLI11 subcommand and runs.
+#include <CLI/CLI.hpp>
+
+#include <iosfwd>
+#include <memory>
+#include <vector>
+
+namespace disent::cli {
+
+class Command {
+public:
+    virtual ~Command() = default;
+    virtual void attach(CLI::App& app) = 0;
+    virtual int run(std::ostream& out, std::ostream& err) = 0;
+    bool parsed() const { return sub_ && sub_->parsed(); }
+
+protected:
+    CLI::App* sub_ = nullptr;
+};
+
+std::vector<std::unique_ptr<Command>> make_commands();
+
+}  // namespace disent::cli

@@ -1,0 +1,92 @@
+#include "data/registry.hpp"
+
+#include <mutex>
+
+#include "data/samplers.hpp"
+#include "data/xcolumns.hpp"
+#include "data/xysinglesquare.hpp"
+#include "data/xysquares.hpp"
+#include "data/xysquares_minimal.hpp"
+
+namespace disent::data {
+
+Registry<DatasetFactory>& dataset_registry() {
+    static Registry<DatasetFactory> r("dataset");
+    return r;
+}
+
+Registry<SamplerFactory>& sampler_registry() {
+    static Registry<SamplerFactory> r("sampler");
+    return r;
+}
+
+namespace {
+
+template <class D>
+void add_dataset(const std::string& key) {
+    ComponentInfo info;
+    info.name = key;
+    info.description = D::description();
+    info.params = D::param_table();
+    info.traits["data_name"] = D(defaults_of(info.params)).name();  // disent's `name` (data folder)
+    dataset_registry().add(std::move(info),
+                           [](const Params& p) -> std::unique_ptr<GroundTruthData> { return std::make_unique<D>(p); });
+}
+
+template <class S>
+void add_sampler(const std::string& key, const std::string& description, const std::string& input_mode,
+                 int num_obs) {
+    ComponentInfo info;
+    info.name = key;
+    info.description = description;
+    info.params = S::param_table();
+    info.traits["input_mode"] = input_mode;
+    info.traits["num_obs"] = std::to_string(num_obs);
+    sampler_registry().add(std::move(info), &S::create);
+}
+
+}  // namespace
+
+void register_all() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        add_dataset<XYSquaresMinimalData>("xysquares_minimal");
+        add_dataset<XYSquaresData>("xysquares");
+        add_dataset<XYSingleSquareData>("xysinglesquare");
+        add_dataset<XColumnsData>("xcolumns");
+
+        add_sampler<SingleSampler>("single", "the observation alone: (idx,)", "single", 1);
+        add_sampler<GroundTruthPairSampler>(
+            "gt_pair", "ground-truth pair: k factors resampled within a radius of the anchor", "pair", 2);
+        add_sampler<GroundTruthPairOrigSampler>(
+            "gt_pair_orig", "disentanglement_lib weak pair: k random factors resampled uniformly", "weak_pair", 2);
+    });
+}
+
+std::unique_ptr<GroundTruthData> make_dataset(const std::string& name,
+                                              const std::map<std::string, std::string>& overrides) {
+    register_all();
+    const auto& entry = dataset_registry().get(name);
+    Params params;
+    try {
+        params = make_params(entry.info.params, overrides);
+    } catch (const UserError& e) {
+        throw UserError("dataset '" + name + "': " + e.what());
+    }
+    return entry.make(params);
+}
+
+std::unique_ptr<Sampler> make_sampler(const std::string& name, const StateSpace& states,
+                                      const std::map<std::string, std::string>& overrides) {
+    register_all();
+    const auto& entry = sampler_registry().get(name);
+    Params params;
+    try {
+        params = make_params(entry.info.params, overrides);
+    } catch (const UserError& e) {
+        throw UserError("sampler '" + name + "': " + e.what());
+    }
+    return entry.make(params, states);
+}
+
+}  // namespace disent::data

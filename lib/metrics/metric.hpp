@@ -1,0 +1,55 @@
+#pragma once
+// Disentanglement metrics (spec §8). Torch-free: a metric sees the factor state space and an `encode`
+// callback that maps dataset indices to representation vectors (posterior means for VAEs).
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/params.hpp"
+#include "core/registry.hpp"
+#include "core/rng.hpp"
+#include "data/state_space.hpp"
+
+namespace disent::metrics {
+
+// Row-major matrices: codes (n x z) doubles, factors (n x f) factor positions.
+struct Codes {
+    int64_t n = 0, z = 0;
+    std::vector<double> values;  // n*z
+    double at(int64_t i, int64_t j) const { return values[i * z + j]; }
+};
+struct Factors {
+    int64_t n = 0, f = 0;
+    std::vector<int64_t> values;  // n*f
+    int64_t at(int64_t i, int64_t j) const { return values[i * f + j]; }
+};
+
+struct MetricContext {
+    const data::StateSpace* states = nullptr;
+    int64_t z_size = 0;
+    // Encode observations of the given dataset indices; returns indices.size() * z_size values.
+    std::function<std::vector<double>(const std::vector<int64_t>&)> encode;
+    uint64_t seed = 0;
+};
+
+// Metric results: namespaced keys such as "mig.discrete_score" -> value.
+using MetricResult = std::map<std::string, double>;
+
+struct MetricDef {
+    std::map<std::string, std::string> fast;  // overrides of the defaults for the `fast` preset
+    std::function<MetricResult(const MetricContext&, const Params&)> run;
+};
+
+Registry<MetricDef>& metric_registry();
+void register_all();
+
+// Parameters of a metric for a preset ("full" = table defaults, "fast" = with MetricDef::fast).
+Params preset_params(const std::string& metric, const std::string& preset);
+
+// Sample `n` uniform factor vectors (with replacement), encode them: spec's generate_batch_factor_code.
+void sample_codes(const MetricContext& ctx, int64_t n, int64_t batch_size, Rng& rng, Codes& codes,
+                  Factors& factors);
+
+}  // namespace disent::metrics

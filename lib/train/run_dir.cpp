@@ -1,0 +1,66 @@
+#include "train/run_dir.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "io/atomic_file.hpp"
+
+namespace fs = std::filesystem;
+
+namespace disent::train {
+
+RunLock::RunLock(const std::string& run_dir) {
+    io::make_dirs(run_dir);
+    const std::string path = run_dir + "/.lock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw UserError("cannot lock run directory '" + run_dir + "': " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        ::close(fd_);
+        fd_ = -1;
+        throw UserError("run directory '" + run_dir + "' is in use by another disent-run process");
+    }
+    std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) == 0) (void)!::pwrite(fd_, pid.data(), pid.size(), 0);
+}
+
+RunLock::~RunLock() {
+    if (fd_ >= 0) {
+        ::flock(fd_, LOCK_UN);
+        ::close(fd_);
+    }
+}
+
+void prepare_new_run_dir(const RunPaths& p, bool overwrite) {
+    io::make_dirs(p.root);
+    const bool has_run = fs::exists(p.config()) || fs::exists(p.checkpoints()) || fs::exists(p.summary());
+    if (has_run && !overwrite)
+        throw UserError("run directory '" + p.root + "' already holds a run; use `disent-run resume " + p.root +
+                        "` to continue it, or --overwrite to replace it");
+    if (has_run) {
+        std::error_code ec;
+        for (const std::string& f : {p.config(), p.train_csv(), p.metrics_csv(), p.summary()}) fs::remove(f, ec);
+        fs::remove_all(p.checkpoints(), ec);
+        fs::remove_all(p.images(), ec);
+    }
+    io::make_dirs(p.checkpoints());
+    io::make_dirs(p.images());
+}
+
+std::string default_run_dir(const std::string& framework, const std::string& dataset) {
+    std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof(buf), "%Y%m%d-%H%M%S", &tm);
+    return "runs/" + std::string(buf) + "_" + framework + "_" + dataset;
+}
+
+}  // namespace disent::train

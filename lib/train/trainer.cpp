@@ -1,0 +1,387 @@
+#include "train/trainer.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "io/atomic_file.hpp"
+#include "io/csv_table.hpp"
+#include "io/json_file.hpp"
+#include "io/png.hpp"
+#include "train/batches.hpp"
+#include "train/checkpoint.hpp"
+#include "train/evaluation.hpp"
+#include "train/experiment.hpp"
+#include "train/run_dir.hpp"
+
+namespace disent::train {
+
+namespace {
+
+std::atomic<int> g_stop_signal{0};
+
+extern "C" void on_stop_signal(int sig) { g_stop_signal.store(sig); }
+
+// Installs the stop handlers for the duration of a run and restores the previous ones afterwards.
+class SignalScope {
+public:
+    SignalScope() {
+        g_stop_signal.store(0);
+        struct sigaction sa{};
+        sa.sa_handler = on_stop_signal;
+        sigemptyset(&sa.sa_mask);
+        for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &sa, &old_[i]);
+    }
+    ~SignalScope() {
+        for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &old_[i], nullptr);
+    }
+
+private:
+    static constexpr int kSignals[3] = {SIGINT, SIGTERM, SIGUSR1};
+    struct sigaction old_[3];
+};
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::string fmt(double v, int prec = 6) {
+    std::ostringstream os;
+    os << std::setprecision(prec) << v;
+    return os.str();
+}
+
+const char* kPhases[4] = {"data_ms", "forward_ms", "backward_ms", "optimizer_ms"};
+
+// Running sums over one log interval: losses stay on the device until the interval is read.
+struct Interval {
+    torch::Tensor sums;  // [loss, terms...]
+    int64_t steps = 0;
+    double phase_s[4] = {0, 0, 0, 0};
+    Clock::time_point start = Clock::now();
+    void reset() {
+        sums = torch::Tensor();
+        steps = 0;
+        for (double& p : phase_s) p = 0;
+        start = Clock::now();
+    }
+};
+
+class Progress {
+public:
+    Progress(std::ostream& out, const std::string& mode, int64_t total) : out_(out), total_(total) {
+        bar_ = mode == "bar" || (mode == "auto" && ::isatty(STDOUT_FILENO) && &out == &std::cout);
+        none_ = mode == "none";
+    }
+    bool bar() const { return bar_; }
+    void line(const std::string& s) {
+        if (none_) return;
+        if (bar_) out_ << "\r\033[K";
+        out_ << s << std::endl;
+    }
+    void update(int64_t step, double loss, double steps_per_s) {
+        if (!bar_ || seconds_since(last_) < 0.2) return;
+        last_ = Clock::now();
+        const int width = 30;
+        int filled = static_cast<int>(width * step / std::max<int64_t>(1, total_));
+        double eta = steps_per_s > 0 ? (total_ - step) / steps_per_s : 0;
+        out_ << "\r\033[K" << std::setw(7) << step << "/" << total_ << " [" << std::string(filled, '#')
+             << std::string(width - filled, '.') << "] loss " << fmt(loss, 5) << "  " << fmt(steps_per_s, 4)
+             << " steps/s  eta " << static_cast<int64_t>(eta) << "s" << std::flush;
+    }
+    void done() {
+        if (bar_) out_ << "\r\033[K" << std::flush;
+    }
+
+private:
+    std::ostream& out_;
+    int64_t total_;
+    bool bar_ = false, none_ = false;
+    Clock::time_point last_ = Clock::now() - std::chrono::seconds(1);
+};
+
+struct RunState {
+    RunPaths paths;
+    io::CsvTable train_csv, metrics_csv;
+    std::map<std::string, std::pair<double, int64_t>> best;  // key -> (best value, step)
+    std::map<std::string, double> final_metrics;
+    double train_seconds = 0;  // time inside training steps, all sessions
+    double wall_seconds = 0;   // whole-run wall time, all sessions
+    int64_t steps_timed = 0;
+};
+
+void record_metrics(RunState& st, int64_t step, const std::string& phase,
+                    const std::vector<std::pair<std::string, metrics::MetricResult>>& results) {
+    for (const auto& [metric, res] : results) {
+        for (const auto& [key, value] : res) {
+            st.metrics_csv.add_row({std::to_string(step), phase, metric, key, io::format_double(value)});
+            if (phase == "during") {
+                auto it = st.best.find(key);
+                if (std::isfinite(value) && (it == st.best.end() || value > it->second.first)) st.best[key] = {value, step};
+            } else {
+                st.final_metrics[key] = value;
+            }
+        }
+    }
+    st.metrics_csv.save(st.paths.metrics_csv());
+}
+
+std::string versions_string() {
+    return std::string("disent-run ") + DISENT_VERSION + ", LibTorch " + std::to_string(TORCH_VERSION_MAJOR) + "." +
+           std::to_string(TORCH_VERSION_MINOR) + "." + std::to_string(TORCH_VERSION_PATCH);
+}
+
+void write_summary(const RunState& st, const Experiment& e, const std::string& status, int64_t step) {
+    nlohmann::json j;
+    j["status"] = status;
+    j["step"] = step;
+    j["steps"] = e.cfg.section("train").get_int("steps");
+    j["framework"] = e.cfg.component("framework");
+    j["dataset"] = e.cfg.component("dataset");
+    j["device"] = e.device.str();
+    j["seed"] = e.seed;
+    j["wall_time_s"] = st.wall_seconds;
+    j["train_time_s"] = st.train_seconds;
+    j["steps_per_s"] = st.train_seconds > 0 ? st.steps_timed / st.train_seconds : 0.0;
+    j["final_metrics"] = nlohmann::json::object();
+    for (const auto& [k, v] : st.final_metrics) j["final_metrics"][k] = v;
+    j["best_metrics"] = nlohmann::json::object();
+    for (const auto& [k, v] : st.best) j["best_metrics"][k] = {{"value", v.first}, {"step", v.second}};
+    j["versions"] = {{"disent_run", DISENT_VERSION},
+                     {"libtorch", std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
+                                      std::to_string(TORCH_VERSION_PATCH)}};
+    io::write_json_atomic(st.paths.summary(), j);
+}
+
+void checkpoint(RunState& st, Experiment& e, int64_t step) {
+    CheckpointInfo info;
+    info.step = step;
+    info.config_yaml = e.cfg.to_yaml();
+    info.version = DISENT_VERSION;
+    save_checkpoint(st.paths.last_checkpoint(), *e.framework, *e.optimizer, info);
+}
+
+// Drops rows written after the checkpoint we resume from (they will be recomputed identically).
+void truncate_after(io::CsvTable& t, int64_t step) {
+    std::vector<std::vector<std::string>> kept;
+    for (auto& r : t.rows)
+        if (!r.empty() && std::stoll(r[0]) <= step) kept.push_back(r);
+    t.rows = std::move(kept);
+}
+
+TrainResult run_loop(Experiment& e, RunState& st, int64_t start_step, const TrainOptions& opts) {
+    std::ostream& out = opts.out ? *opts.out : std::cout;
+    const Params& tr = e.cfg.section("train");
+    const Params& mc = e.cfg.section("metrics");
+    const int64_t steps = tr.get_int("steps"), batch = tr.get_int("batch_size");
+    const int64_t log_every = tr.get_int("log_every"), ckpt_every = tr.get_int("checkpoint_every");
+    const int64_t metric_every = mc.get_int("every");
+    const auto during = mc.get_string_list("during");
+    const int num_obs = e.sampler->num_obs();
+    const auto term_names = e.framework->term_names();
+
+    Progress progress(out, opts.progress, steps);
+    progress.line("[run] " + st.paths.root + " | " + e.cfg.component("framework") + " on " + e.cfg.component("dataset") +
+                  " | device " + e.device.str() + " | " + versions_string() +
+                  (start_step ? " | resuming at step " + std::to_string(start_step) : ""));
+
+    IndexStream stream(e.dataset->states().size(), derive_seed(e.seed, 2));
+    SignalScope signals;
+    Interval iv;
+    const auto session_start = Clock::now();
+    const double wall_before = st.wall_seconds;
+    e.framework->model()->train();
+
+    for (int64_t step = start_step; step < steps; ++step) {
+        auto t0 = Clock::now();
+        // data: anchors from the epoch permutation, the rest from the sampler's per-step stream
+        std::vector<int64_t> anchors = stream.batch(step, batch);
+        std::vector<std::vector<int64_t>> obs(num_obs, std::vector<int64_t>(batch));
+        Rng srng(derive_seed(e.seed, 3 + static_cast<uint64_t>(step) * 7919));
+        std::vector<int64_t> tuple(num_obs);
+        for (int64_t b = 0; b < batch; ++b) {
+            e.sampler->sample(anchors[b], srng, tuple.data());
+            for (int o = 0; o < num_obs; ++o) obs[o][b] = tuple[o];
+        }
+        std::vector<torch::Tensor> xs;
+        for (int o = 0; o < num_obs; ++o) xs.push_back(e.to_input(e.render(obs[o])));
+        auto t1 = Clock::now();
+        torch::manual_seed(derive_seed(e.seed, 1000003 + static_cast<uint64_t>(step)));  // reparameterisation noise
+        frameworks::LossTerms lt = e.framework->training_loss(xs, xs);
+        auto t2 = Clock::now();
+        e.optimizer->zero_grad();
+        lt.loss.backward();
+        auto t3 = Clock::now();
+        e.optimizer->step();
+        auto t4 = Clock::now();
+
+        std::vector<torch::Tensor> vals{lt.loss.detach()};
+        for (auto& [_, v] : lt.terms) vals.push_back(v);
+        torch::Tensor now = torch::stack(vals).to(torch::kFloat64);
+        iv.sums = iv.sums.defined() ? iv.sums + now : now;
+        iv.steps++;
+        const double ph[4] = {std::chrono::duration<double>(t1 - t0).count(), std::chrono::duration<double>(t2 - t1).count(),
+                              std::chrono::duration<double>(t3 - t2).count(), std::chrono::duration<double>(t4 - t3).count()};
+        for (int i = 0; i < 4; ++i) iv.phase_s[i] += ph[i];
+        st.train_seconds += ph[0] + ph[1] + ph[2] + ph[3];
+        st.steps_timed++;
+        const int64_t done = step + 1;
+
+        if (done % log_every == 0 || done == steps) {
+            torch::Tensor mean = (iv.sums / static_cast<double>(iv.steps)).to(torch::kCPU);
+            const double* m = mean.data_ptr<double>();
+            for (int64_t i = 0; i < mean.numel(); ++i) {
+                if (!std::isfinite(m[i])) {
+                    throw std::runtime_error("non-finite " + std::string(i == 0 ? "loss" : lt.terms[i - 1].first) +
+                                             " in steps " + std::to_string(done - iv.steps + 1) + ".." + std::to_string(done) +
+                                             "; the last good checkpoint is " + st.paths.last_checkpoint());
+                }
+            }
+            const double elapsed = seconds_since(iv.start);
+            const double sps = iv.steps / std::max(elapsed, 1e-9);
+            std::vector<std::string> row{std::to_string(done), io::format_double(m[0])};
+            std::ostringstream line;
+            line << "[train] step=" << done << "/" << steps << " loss=" << fmt(m[0]);
+            for (size_t i = 0; i < lt.terms.size(); ++i) {
+                row.push_back(io::format_double(m[i + 1]));
+                line << " " << lt.terms[i].first << "=" << fmt(m[i + 1]);
+            }
+            row.push_back(io::format_double(sps));
+            line << " steps/s=" << fmt(sps, 4) << " img/s=" << fmt(sps * batch * num_obs, 4);
+            for (int i = 0; i < 4; ++i) {
+                const double ms = 1000.0 * iv.phase_s[i] / iv.steps;
+                row.push_back(io::format_double(ms));
+                line << " " << kPhases[i] << "=" << fmt(ms, 4);
+            }
+            st.train_csv.add_row(row);
+            st.train_csv.save(st.paths.train_csv());
+            if (progress.bar()) progress.update(done, m[0], sps);
+            else progress.line(line.str());
+            iv.reset();
+        }
+        if (metric_every > 0 && done % metric_every == 0 && !during.empty()) {
+            e.framework->model()->eval();
+            auto t = Clock::now();
+            auto res = run_metrics(e, during, mc.get_string("during_preset"), derive_seed(e.seed, 5 + static_cast<uint64_t>(done)));
+            record_metrics(st, done, "during", res);
+            std::ostringstream line;
+            line << "[metrics] step=" << done;
+            for (const auto& [_, r] : res)
+                for (const auto& [k, v] : r) line << " " << k << "=" << fmt(v, 4);
+            line << " time_s=" << fmt(seconds_since(t), 3);
+            progress.line(line.str());
+            e.framework->model()->train();
+        }
+        const int sig = g_stop_signal.load();
+        const bool stop = sig != 0 || done == opts.stop_after;
+        if ((ckpt_every > 0 && done % ckpt_every == 0) || stop || done == steps) {
+            checkpoint(st, e, done);
+            st.train_csv.save(st.paths.train_csv());
+            st.metrics_csv.save(st.paths.metrics_csv());
+        }
+        if (stop && done < steps) {
+            st.wall_seconds = wall_before + seconds_since(session_start);
+            write_summary(st, e, "interrupted", done);
+            progress.done();
+            progress.line("[run] stopped at step " + std::to_string(done) + (sig ? " by signal " + std::to_string(sig) : "") +
+                          "; checkpoint written; continue with: disent-run resume " + st.paths.root);
+            return {TrainStatus::Interrupted, done, st.paths.root};
+        }
+    }
+    progress.done();
+
+    // final metrics and pictures
+    e.framework->model()->eval();
+    const auto final_names = mc.get_string_list("final");
+    if (!final_names.empty()) {
+        auto t = Clock::now();
+        auto res = run_metrics(e, final_names, mc.get_string("final_preset"), derive_seed(e.seed, 4));
+        record_metrics(st, steps, "final", res);
+        std::ostringstream line;
+        line << "[final]";
+        for (const auto& [_, r] : res)
+            for (const auto& [k, v] : r) line << " " << k << "=" << fmt(v, 4);
+        line << " time_s=" << fmt(seconds_since(t), 3);
+        progress.line(line.str());
+    }
+    io::write_png(st.paths.traversals_png(), latent_traversal_grid(e));
+    st.wall_seconds = wall_before + seconds_since(session_start);
+    write_summary(st, e, "finished", steps);
+    progress.line("[done] " + std::to_string(steps) + " steps in " + fmt(st.wall_seconds, 4) + " s; results in " + st.paths.root +
+                  " (summary.json, train.csv, metrics.csv, images/traversals.png, checkpoints/last.pt)");
+    return {TrainStatus::Finished, steps, st.paths.root};
+}
+
+std::vector<std::string> train_header(const Experiment& e) {
+    std::vector<std::string> h{"step", "loss"};
+    for (const auto& t : e.framework->term_names()) h.push_back(t);
+    h.push_back("steps_per_s");
+    for (const char* p : kPhases) h.push_back(p);
+    return h;
+}
+
+const std::vector<std::string> kMetricsHeader = {"step", "phase", "metric", "key", "value"};
+
+}  // namespace
+
+void request_stop(int signal_number) { g_stop_signal.store(signal_number); }
+
+TrainResult train_new(const config::ResolvedConfig& cfg, const TrainOptions& opts) {
+    RunState st;
+    st.paths.root = opts.run_dir.empty() ? default_run_dir(cfg.component("framework"), cfg.component("dataset")) : opts.run_dir;
+    Experiment e = build_experiment(cfg);  // validates everything before the directory is touched
+    RunLock lock(st.paths.root);
+    prepare_new_run_dir(st.paths, opts.overwrite);
+    io::write_file_atomic(st.paths.config(), "# resolved by disent-run " DISENT_VERSION " from " + cfg.source + "\n" + cfg.to_yaml());
+    st.train_csv.header = train_header(e);
+    st.metrics_csv.header = kMetricsHeader;
+    return run_loop(e, st, 0, opts);
+}
+
+TrainResult resume_run(const config::Catalog& catalog, const TrainOptions& opts) {
+    RunState st;
+    st.paths.root = opts.run_dir;
+    if (!std::filesystem::exists(st.paths.config()))
+        throw UserError("'" + opts.run_dir + "' is not a run directory (no config.yaml)");
+    if (!std::filesystem::exists(st.paths.last_checkpoint()))
+        throw UserError("run '" + opts.run_dir + "' has no checkpoint to resume from (" + st.paths.last_checkpoint() + ")");
+    config::ResolvedConfig cfg = config::resolve_file(st.paths.config(), {}, catalog);
+    Experiment e = build_experiment(cfg);
+    RunLock lock(st.paths.root);
+    CheckpointInfo info = load_checkpoint(st.paths.last_checkpoint(), *e.framework, *e.optimizer);
+    st.train_csv = std::filesystem::exists(st.paths.train_csv()) ? io::CsvTable::load(st.paths.train_csv()) : io::CsvTable{};
+    if (st.train_csv.header.empty()) st.train_csv.header = train_header(e);
+    st.metrics_csv = std::filesystem::exists(st.paths.metrics_csv()) ? io::CsvTable::load(st.paths.metrics_csv()) : io::CsvTable{};
+    if (st.metrics_csv.header.empty()) st.metrics_csv.header = kMetricsHeader;
+    truncate_after(st.train_csv, info.step);
+    truncate_after(st.metrics_csv, info.step);
+    for (const auto& r : st.metrics_csv.rows) {
+        if (r.size() < 5 || r[1] != "during") continue;
+        const double v = std::stod(r[4]);
+        auto it = st.best.find(r[3]);
+        if (std::isfinite(v) && (it == st.best.end() || v > it->second.first)) st.best[r[3]] = {v, std::stoll(r[0])};
+    }
+    if (std::filesystem::exists(st.paths.summary())) {
+        auto j = io::read_json(st.paths.summary());
+        st.wall_seconds = j.value("wall_time_s", 0.0);
+    }
+    const int64_t steps = cfg.section("train").get_int("steps");
+    if (info.step >= steps && std::filesystem::exists(st.paths.summary()) &&
+        io::read_json(st.paths.summary()).value("status", "") == "finished") {
+        (opts.out ? *opts.out : std::cout) << "[run] " << st.paths.root << " already finished (" << steps << " steps)\n";
+        return {TrainStatus::Finished, steps, st.paths.root};
+    }
+    return run_loop(e, st, info.step, opts);
+}
+
+}  // namespace disent::train
