@@ -1,12 +1,13 @@
 #include "io/atomic_file.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/error.hpp"
 
@@ -103,8 +104,7 @@ void write_file_atomic(const std::string& path, const std::string& bytes) {
     commit(path, t);
 }
 
-void write_file_atomic(const std::string& path,
-                       const std::function<void(const std::string& tmp_path)>& writer) {
+void write_file_atomic(const std::string& path, const std::function<void(const std::string& tmp_path)>& writer) {
     TempName t = temp_name_for(path);
     try {
         writer(t.tmp);
@@ -125,9 +125,7 @@ void write_file_atomic(const std::string& path,
 }
 
 std::string read_file(const std::string& path) {
-    auto fail = [&](const std::string& why) -> UserError {
-        return UserError("cannot read '" + path + "': " + why);
-    };
+    auto fail = [&](const std::string& why) -> UserError { return UserError("cannot read '" + path + "': " + why); };
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw fail(std::strerror(errno));
     struct stat st {};

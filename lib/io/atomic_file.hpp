@@ -16,8 +16,7 @@ void write_file_atomic(const std::string& path, const std::string& bytes);
 // Same, for libraries that insist on writing a file by name themselves (libzip, libpng...):
 // `writer` must create and fill `tmp_path`; it is then fsync'ed and renamed over `path`.
 // If `writer` throws, the temporary file is removed and the exception propagates unchanged.
-void write_file_atomic(const std::string& path,
-                       const std::function<void(const std::string& tmp_path)>& writer);
+void write_file_atomic(const std::string& path, const std::function<void(const std::string& tmp_path)>& writer);
 
 // Whole file contents. UserError("cannot read '<path>': <reason>") if missing, unreadable or not a
 // regular file.

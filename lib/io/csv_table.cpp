@@ -138,8 +138,8 @@ void CsvTable::save(const std::string& path) const {
 
 void CsvTable::add_row(std::vector<std::string> row) {
     if (row.size() != header.size()) {
-        throw std::invalid_argument("CsvTable::add_row: row has " + std::to_string(row.size()) + " fields; header has " +
-                                    std::to_string(header.size()));
+        throw std::invalid_argument("CsvTable::add_row: row has " + std::to_string(row.size()) +
+                                    " fields; header has " + std::to_string(header.size()));
     }
     rows.push_back(std::move(row));
 }

@@ -87,7 +87,7 @@ Palette cube_palette() {
         for (int g = 0; g < kCubeG; ++g)
             for (int b = 0; b < kCubeB; ++b)
                 p[r * kCubeG * kCubeB + g * kCubeB + b] = {cube_level(r, kCubeR), cube_level(g, kCubeG),
-                                                            cube_level(b, kCubeB)};
+                                                           cube_level(b, kCubeB)};
     return p;
 }
 
@@ -152,7 +152,8 @@ Quantised quantise(const std::vector<Image>& frames) {
 }  // namespace
 
 std::string gif_lzw_encode(const std::vector<uint8_t>& indices, int min_code_size) {
-    if (min_code_size < 2 || min_code_size > 8) throw std::invalid_argument("gif_lzw_encode: min_code_size must be 2..8");
+    if (min_code_size < 2 || min_code_size > 8)
+        throw std::invalid_argument("gif_lzw_encode: min_code_size must be 2..8");
     const uint32_t clear = 1u << min_code_size, eoi = clear + 1;
     for (uint8_t v : indices) {
         if (v >= clear) throw std::invalid_argument("gif_lzw_encode: index exceeds the code size");

@@ -12,8 +12,8 @@ Image make_grid(const std::vector<Image>& tiles, int rows, int cols, int pad, ui
     const int n = static_cast<int>(tiles.size());
     if (rows <= 0) rows = (n + cols - 1) / cols;
     if (static_cast<long long>(rows) * cols < n) {
-        throw std::invalid_argument("make_grid: " + std::to_string(n) + " tiles do not fit a " +
-                                    std::to_string(rows) + "x" + std::to_string(cols) + " grid");
+        throw std::invalid_argument("make_grid: " + std::to_string(n) + " tiles do not fit a " + std::to_string(rows) +
+                                    "x" + std::to_string(cols) + " grid");
     }
     const Image& first = tiles.front();
     check_image(first);
@@ -117,7 +117,7 @@ constexpr Glyph kFont[] = {
     {'n', {"     ", "     ", "# ## ", "##  #", "#   #", "#   #", "#   #"}},
     {'o', {"     ", "     ", " ### ", "#   #", "#   #", "#   #", " ### "}},
     {'p', {"     ", "     ", "#### ", "#   #", "#### ", "#    ", "#    "}},
-    {'q', {"     ", "     ", " ## #", "#  ##", " ####", "    #", "    #"}},
+    {'q', {"     ", "     ", " ####", "#   #", " ####", "    #", "    #"}},
     {'r', {"     ", "     ", "# ## ", "##  #", "#    ", "#    ", "#    "}},
     {'s', {"     ", "     ", " ####", "#    ", " ### ", "    #", "#### "}},
     {'t', {" #   ", " #   ", "###  ", " #   ", " #   ", " #  #", "  ## "}},

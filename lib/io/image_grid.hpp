@@ -25,8 +25,7 @@ constexpr int kGlyphWidth = 5, kGlyphHeight = 7, kGlyphAdvance = 6, kLineAdvance
 // Draw `text` with its top-left corner at (x, y), clipped to the image. Supports digits, letters,
 // space and . , - _ = : / ( ) + % ? [ ] ' ; '\n' starts a new line; other characters draw as '?'.
 // Grey images get the colour's luminance; RGBA pixels touched get alpha 255.
-void draw_text(Image& img, int x, int y, const std::string& text, std::array<uint8_t, 3> color,
-               int scale = 1);
+void draw_text(Image& img, int x, int y, const std::string& text, std::array<uint8_t, 3> color, int scale = 1);
 
 // Pixel width/height of `text` as draw_text would render it (widest line; no trailing gap).
 int text_width(const std::string& text, int scale = 1);

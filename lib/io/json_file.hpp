@@ -1,9 +1,8 @@
 #pragma once
 // JSON files (run summaries, metric results, resolved configs): atomic writes so a crash never leaves
 // half a summary, and reads that report the file name with the parse position.
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace disent::io {
 

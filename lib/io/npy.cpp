@@ -40,7 +40,7 @@ struct PyValue {
     std::string str;
     bool b = false;
     int64_t i = 0;
-    std::vector<PyValue> items;                              // Tuple, List
+    std::vector<PyValue> items;                            // Tuple, List
     std::vector<std::pair<std::string, PyValue>> entries;  // Dict (string keys only)
 };
 
@@ -295,8 +295,8 @@ std::string canonical_dtype(const std::string& descr, const std::string& where) 
 
 std::string npy_header(const NpyArray& arr) {
     check_array(arr);
-    std::string dict = "{'descr': '" + canonical_dtype(arr.dtype) + "', 'fortran_order': False, 'shape': " +
-                       shape_repr(arr.shape) + ", }";
+    std::string dict = "{'descr': '" + canonical_dtype(arr.dtype) +
+                       "', 'fortran_order': False, 'shape': " + shape_repr(arr.shape) + ", }";
     // Version 1.0 has a 16-bit header length; 2.0 widens it to 32 bits for huge headers.
     auto padded = [&](size_t prefix) {
         size_t pad = (kAlign - (prefix + dict.size() + 1) % kAlign) % kAlign;
@@ -381,7 +381,8 @@ bool parse_npy_header(const char* data, size_t size, const std::string& where, N
         throw UserError(where + ": Fortran-ordered arrays are not supported; save np.ascontiguousarray(arr) instead");
     }
     size_t item = dtype_size(info.dtype);
-    if (numel > std::numeric_limits<size_t>::max() / item) throw UserError(where + ": .npy shape is too large (corrupt file)");
+    if (numel > std::numeric_limits<size_t>::max() / item)
+        throw UserError(where + ": .npy shape is too large (corrupt file)");
     info.data_bytes = numel * item;
     info.header_bytes = prefix + hlen;
     out = std::move(info);

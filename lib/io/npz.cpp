@@ -20,12 +20,19 @@ constexpr time_t kFixedMtime = 946684800;  // 2000-01-01: reproducible archives
 // Frees the archive on every exit path; read-only archives are simply discarded.
 struct ZipHandle {
     zip_t* z = nullptr;
+    ZipHandle() = default;
+    ZipHandle(ZipHandle&& o) noexcept : z(o.z) { o.z = nullptr; }
+    ZipHandle(const ZipHandle&) = delete;
+    ZipHandle& operator=(const ZipHandle&) = delete;
     ~ZipHandle() {
         if (z) zip_discard(z);
     }
 };
 struct ZipFileHandle {
     zip_file_t* f = nullptr;
+    ZipFileHandle() = default;
+    ZipFileHandle(const ZipFileHandle&) = delete;
+    ZipFileHandle& operator=(const ZipFileHandle&) = delete;
     ~ZipFileHandle() {
         if (f) zip_fclose(f);
     }
@@ -76,7 +83,7 @@ std::vector<Member> list_members(zip_t* z, const std::string& path) {
         const char* raw = zip_get_name(z, static_cast<zip_uint64_t>(i), ZIP_FL_ENC_GUESS);
         if (!raw) throw UserError("cannot read npz '" + path + "': " + zip_strerror(z));
         std::string name = raw;
-        if (!ends_with(name, ".npy")) continue;  // np.load ignores these for array access too
+        if (!ends_with(name, ".npy")) continue;  // not an array (np.savez never writes these)
         name.resize(name.size() - 4);
         if (!seen.insert(name).second) {
             throw UserError("cannot read npz '" + path + "': duplicate member '" + name + ".npy' (corrupt file)");
@@ -228,8 +235,8 @@ std::map<std::string, NpyArray> read_npz(const std::string& path, const std::vec
         if (!found) {
             std::string have;
             for (const Member& m : members) have += (have.empty() ? "" : ", ") + m.name;
-            throw UserError("npz '" + path + "' has no array '" + want + "' (it has: " +
-                            (have.empty() ? "none" : have) + ")");
+            throw UserError("npz '" + path + "' has no array '" + want +
+                            "' (it has: " + (have.empty() ? "none" : have) + ")");
         }
         out.emplace(want, read_member(h.z, *found, path));
     }

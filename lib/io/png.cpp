@@ -72,8 +72,8 @@ bool encode_impl(const Image* img, std::string* out, PngError* err) {
                      : img->channels == 3 ? PNG_COLOR_TYPE_RGB
                                           : PNG_COLOR_TYPE_RGBA;
     png_set_write_fn(png, out, write_to_string, flush_nothing);
-    png_set_IHDR(png, info, static_cast<png_uint_32>(img->width), static_cast<png_uint_32>(img->height), 8,
-                 color_type, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_IHDR(png, info, static_cast<png_uint_32>(img->width), static_cast<png_uint_32>(img->height), 8, color_type,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(png, info);
     const size_t stride = static_cast<size_t>(img->width) * img->channels;
     for (int y = 0; y < img->height; ++y) {
@@ -116,7 +116,7 @@ struct Header {
 };
 
 // Reads the header and configures transforms to 8-bit grey / RGB / RGBA.
-bool read_header_impl(ReadStructs* rs, MemReader* reader, Header* hdr, PngError* err) {
+bool read_header_impl(ReadStructs* rs, MemReader* reader, Header* hdr) {
     png_structp png = rs->png;
     png_infop info = rs->info;
     if (setjmp(png_jmpbuf(png))) return false;
@@ -138,7 +138,7 @@ bool read_header_impl(ReadStructs* rs, MemReader* reader, Header* hdr, PngError*
     return true;
 }
 
-bool read_rows_impl(ReadStructs* rs, png_bytepp rows, PngError* err) {
+bool read_rows_impl(ReadStructs* rs, png_bytepp rows) {
     png_structp png = rs->png;
     if (setjmp(png_jmpbuf(png))) return false;
     png_read_image(png, rows);
@@ -159,10 +159,9 @@ void check_image(const Image& img) {
     }
     size_t expected = static_cast<size_t>(img.width) * img.height * img.channels;
     if (img.pixels.size() != expected) {
-        throw std::invalid_argument("image " + std::to_string(img.width) + "x" + std::to_string(img.height) +
-                                    "x" + std::to_string(img.channels) + " has " +
-                                    std::to_string(img.pixels.size()) + " bytes; expected " +
-                                    std::to_string(expected));
+        throw std::invalid_argument("image " + std::to_string(img.width) + "x" + std::to_string(img.height) + "x" +
+                                    std::to_string(img.channels) + " has " + std::to_string(img.pixels.size()) +
+                                    " bytes; expected " + std::to_string(expected));
     }
 }
 
@@ -193,19 +192,19 @@ Image decode_png(const std::string& bytes, const std::string& source) {
 
     MemReader reader{reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), 0};
     Header hdr{};
-    if (!read_header_impl(&rs, &reader, &hdr, &err)) throw fail(std::string("corrupt PNG: ") + err.msg);
+    if (!read_header_impl(&rs, &reader, &hdr)) throw fail(std::string("corrupt PNG: ") + err.msg);
     if (hdr.channels != 1 && hdr.channels != 3 && hdr.channels != 4) {
         throw fail("unsupported PNG layout (" + std::to_string(hdr.channels) + " channels)");
     }
     size_t total = static_cast<size_t>(hdr.width) * hdr.height * static_cast<size_t>(hdr.channels);
     if (hdr.rowbytes != static_cast<size_t>(hdr.width) * hdr.channels || total > kMaxDecodedBytes) {
-        throw fail("unsupported or oversized PNG (" + std::to_string(hdr.width) + "x" +
-                   std::to_string(hdr.height) + ")");
+        throw fail("unsupported or oversized PNG (" + std::to_string(hdr.width) + "x" + std::to_string(hdr.height) +
+                   ")");
     }
     Image img(static_cast<int>(hdr.width), static_cast<int>(hdr.height), hdr.channels);
     std::vector<png_bytep> rows(hdr.height);
     for (png_uint_32 y = 0; y < hdr.height; ++y) rows[y] = img.pixels.data() + hdr.rowbytes * y;
-    if (!read_rows_impl(&rs, rows.data(), &err)) throw fail(std::string("corrupt PNG: ") + err.msg);
+    if (!read_rows_impl(&rs, rows.data())) throw fail(std::string("corrupt PNG: ") + err.msg);
     return img;
 }
 

@@ -17,9 +17,7 @@ struct Image {
     Image(int w, int h, int c, uint8_t fill = 0)
         : width(w), height(h), channels(c), pixels(static_cast<size_t>(w) * h * c, fill) {}
     uint8_t* at(int x, int y) { return pixels.data() + (static_cast<size_t>(y) * width + x) * channels; }
-    const uint8_t* at(int x, int y) const {
-        return pixels.data() + (static_cast<size_t>(y) * width + x) * channels;
-    }
+    const uint8_t* at(int x, int y) const { return pixels.data() + (static_cast<size_t>(y) * width + x) * channels; }
 };
 
 // Throws std::invalid_argument if the image is malformed (non-positive size, channels not 1/3/4,

@@ -63,7 +63,9 @@ void save_checkpoint(const std::string& path, frameworks::Framework& fw, torch::
     ar.write("config", string_tensor(info.config_yaml));
     ar.write("version", string_tensor(info.version));
     torch::serialize::OutputArchive model_ar, opt_ar;
-    fw.model()->save(model_ar);
+    // flat "encoder.0.weight"-style keys, so loading can check every name and shape
+    for (const auto& kv : fw.model()->named_parameters()) model_ar.write(kv.key(), kv.value().detach().to(torch::kCPU));
+    for (const auto& kv : fw.model()->named_buffers()) model_ar.write(kv.key(), kv.value().to(torch::kCPU), true);
     opt.save(opt_ar);
     ar.write("model", model_ar);
     ar.write("optimizer", opt_ar);
@@ -86,9 +88,20 @@ CheckpointInfo load_checkpoint(const std::string& path, frameworks::Framework& f
         torch::serialize::InputArchive model_ar, opt_ar;
         ar.read("model", model_ar);
         ar.read("optimizer", opt_ar);
-        const torch::Device device = fw.model()->parameters().front().device();
-        fw.model()->load(model_ar);
-        fw.model()->to(device);
+        torch::NoGradGuard no_grad;
+        auto restore = [&](const std::string& key, torch::Tensor& dst, bool buffer) {
+            torch::Tensor src;
+            model_ar.read(key, src, buffer);
+            if (src.sizes() != dst.sizes()) {
+                std::ostringstream os;
+                os << "checkpoint '" << path << "' does not match this model: '" << key << "' has shape " << src.sizes()
+                   << " in the checkpoint and " << dst.sizes() << " in the model";
+                throw UserError(os.str());
+            }
+            dst.copy_(src);
+        };
+        for (auto& kv : fw.model()->named_parameters()) restore(kv.key(), kv.value(), false);
+        for (auto& kv : fw.model()->named_buffers()) restore(kv.key(), kv.value(), true);
         opt.load(opt_ar);
     } catch (const c10::Error& e) {
         std::string what = e.what_without_backtrace();

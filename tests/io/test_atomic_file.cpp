@@ -74,7 +74,9 @@ TEST(AtomicFile, FailedWriteKeepsOldFileAndRemovesTemp) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
         std::signal(SIGXFSZ, SIG_IGN);  // make write() fail with EFBIG instead of killing us
-        struct rlimit lim {4096, 4096};
+        struct rlimit lim {
+            4096, 4096
+        };
         if (::setrlimit(RLIMIT_FSIZE, &lim) != 0) ::_exit(10);
         try {
             write_file_atomic(target, std::string(100000, 'n'));

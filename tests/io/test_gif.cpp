@@ -96,7 +96,10 @@ ParsedGif parse_gif(const std::string& g) {
         if (pos >= g.size()) throw std::runtime_error("gif truncated");
         return static_cast<uint8_t>(g[pos++]);
     };
-    auto u16 = [&]() { int lo = u8(); return lo | (u8() << 8); };
+    auto u16 = [&]() {
+        int lo = u8();
+        return lo | (u8() << 8);
+    };
     auto sub_blocks = [&]() {
         std::string data;
         for (int n; (n = u8()) != 0;) {
@@ -171,7 +174,7 @@ TEST(Gif, TwoGreyFramesRoundTrip) {
     EXPECT_EQ(g.substr(0, 6), "GIF89a");
     EXPECT_EQ(static_cast<uint8_t>(g[6]), 7);  // width LE
     EXPECT_EQ(static_cast<uint8_t>(g[7]), 0);
-    EXPECT_EQ(static_cast<uint8_t>(g[8]), 5);  // height LE
+    EXPECT_EQ(static_cast<uint8_t>(g[8]), 5);      // height LE
     EXPECT_EQ(static_cast<uint8_t>(g[10]), 0xF7);  // global table, 256 entries
     EXPECT_EQ(g.substr(13 + 768, 3), std::string("\x21\xFF\x0B", 3));
     EXPECT_EQ(g.substr(16 + 768, 11), "NETSCAPE2.0");
@@ -270,7 +273,8 @@ print("frames", len(frames), "size", im.size, "loop", im.info.get("loop"), "dura
 open(sys.argv[2], "wb").write(b"".join(f.tobytes() for f in frames))
 )PY";
     std::string out;
-    ASSERT_EQ(disent::io::testing::run_python(dir, script, {dir.file("anim.gif"), dir.file("anim.raw")}, out), 0) << out;
+    ASSERT_EQ(disent::io::testing::run_python(dir, script, {dir.file("anim.gif"), dir.file("anim.raw")}, out), 0)
+        << out;
     EXPECT_NE(out.find("frames 3 size (9, 6) loop 0 duration 80"), std::string::npos) << out;
     std::string expect;
     for (const auto& f : frames) {
@@ -278,4 +282,19 @@ open(sys.argv[2], "wb").write(b"".join(f.tobytes() for f in frames))
         expect.append(rgb.pixels.begin(), rgb.pixels.end());
     }
     EXPECT_EQ(disent::io::testing::read_raw(dir.file("anim.raw")), expect);
+
+    // Large noisy frames: many LZW table resets must decode in an independent decoder too.
+    std::mt19937 rng(4);
+    std::vector<Image> big(2, Image(150, 120, 1));
+    for (auto& f : big)
+        for (auto& v : f.pixels) v = static_cast<uint8_t>(rng());
+    write_gif(dir.file("big.gif"), big, 3);
+    ASSERT_EQ(disent::io::testing::run_python(dir, script, {dir.file("big.gif"), dir.file("big.raw")}, out), 0) << out;
+    EXPECT_NE(out.find("frames 2 size (150, 120)"), std::string::npos) << out;
+    expect.clear();
+    for (const auto& f : big) {
+        Image rgb = to_rgb(f);
+        expect.append(rgb.pixels.begin(), rgb.pixels.end());
+    }
+    EXPECT_EQ(disent::io::testing::read_raw(dir.file("big.raw")), expect);
 }

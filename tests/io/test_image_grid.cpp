@@ -17,6 +17,7 @@ TEST(ImageGrid, PlacesTilesWithPadding) {
     EXPECT_EQ(g.height, 2 * (3 + 1) + 1);
     EXPECT_EQ(g.channels, 1);
     // Expected layout, row by row ('P' = pad 255, digits = tile value / 10).
+    // clang-format off
     const char* expect[] = {
         "PPPPPPP",
         "P11P22P",
@@ -28,6 +29,7 @@ TEST(ImageGrid, PlacesTilesWithPadding) {
         "P33PPPP",
         "PPPPPPP",
     };
+    // clang-format on
     for (int y = 0; y < g.height; ++y)
         for (int x = 0; x < g.width; ++x) {
             char e = expect[y][x];

@@ -47,7 +47,8 @@ TEST(Npy, EncodesExactBytes) {
     NpyArray a = make_array(std::vector<float>{1, 2, 3, 4, 5, 6}, {2, 3});
     std::string b = encode_npy(a);
     std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
-    ASSERT_EQ(dict.size(), 59u);  // 10 + 59 + '\n' > 64: header padded to 128 bytes, length field 118 (byte-identical to np.save)
+    // 10 + 59 + '\n' > 64, so the header is padded to 128 bytes: length field 118 (byte-identical to np.save).
+    ASSERT_EQ(dict.size(), 59u);
     std::string expect_header = std::string("\x93NUMPY\x01\x00", 8) + std::string("\x76\x00", 2) + dict +
                                 std::string(128 - 10 - dict.size() - 1, ' ') + "\n";
     ASSERT_EQ(b.size(), 128u + 24u);
@@ -55,9 +56,11 @@ TEST(Npy, EncodesExactBytes) {
     EXPECT_EQ(b.substr(128), raw(std::vector<float>{1, 2, 3, 4, 5, 6}));
 
     EXPECT_NE(npy_header(make_array(std::vector<double>{1.5}, {})).find("'shape': (), }"), std::string::npos);
-    EXPECT_NE(npy_header(make_array(std::vector<int64_t>{1, 2, 3})).find("'descr': '<i8', 'fortran_order': False, 'shape': (3,), }"),
+    EXPECT_NE(npy_header(make_array(std::vector<int64_t>{1, 2, 3}))
+                  .find("'descr': '<i8', 'fortran_order': False, 'shape': (3,), }"),
               std::string::npos);
-    EXPECT_NE(npy_header(make_array(std::vector<uint8_t>{}, {0, 4})).find("'descr': '|u1', 'fortran_order': False, 'shape': (0, 4), }"),
+    EXPECT_NE(npy_header(make_array(std::vector<uint8_t>{}, {0, 4}))
+                  .find("'descr': '|u1', 'fortran_order': False, 'shape': (0, 4), }"),
               std::string::npos);
     // Data always starts on a 64-byte boundary.
     for (int nd = 0; nd < 40; ++nd) {
@@ -93,21 +96,33 @@ TEST(Npy, RoundTripsEveryDtype) {
 TEST(Npy, ParsesHeaderVariants) {
     std::string one = raw(std::vector<float>{1.0f});
     // Spelling of single-byte and native types, key order, quotes, whitespace, Python 2 longs.
-    EXPECT_EQ(parse_npy(npy_with_header("{'descr': 'u1', 'fortran_order': False, 'shape': (2,), }", "ab"), "x").dtype, "|u1");
-    EXPECT_EQ(parse_npy(npy_with_header("{'descr': '>u1', 'fortran_order': False, 'shape': (2,), }", "ab"), "x").dtype, "|u1");
-    EXPECT_EQ(parse_npy(npy_with_header("{'descr': '|b1', 'fortran_order': False, 'shape': (1,), }", "\1"), "x").dtype, "|b1");
-    EXPECT_EQ(parse_npy(npy_with_header("{'descr': '=f4', 'fortran_order': False, 'shape': (1,), }", one), "x").dtype, "<f4");
-    EXPECT_EQ(parse_npy(npy_with_header("{\"shape\": (1L,), \"fortran_order\": False, \"descr\": \"<f4\"}", one), "x").dtype, "<f4");
-    EXPECT_EQ(parse_npy(npy_with_header("{ 'descr' : '<f4' ,'fortran_order':False,'shape':( 1 , 1 ) }", one), "x").shape,
-              (std::vector<int64_t>{1, 1}));
-    EXPECT_EQ(parse_npy(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", one, 1, false), "x").numel(), 1u);
+    EXPECT_EQ(parse_npy(npy_with_header("{'descr': 'u1', 'fortran_order': False, 'shape': (2,), }", "ab"), "x").dtype,
+              "|u1");
+    EXPECT_EQ(parse_npy(npy_with_header("{'descr': '>u1', 'fortran_order': False, 'shape': (2,), }", "ab"), "x").dtype,
+              "|u1");
+    EXPECT_EQ(parse_npy(npy_with_header("{'descr': '|b1', 'fortran_order': False, 'shape': (1,), }", "\1"), "x").dtype,
+              "|b1");
+    EXPECT_EQ(parse_npy(npy_with_header("{'descr': '=f4', 'fortran_order': False, 'shape': (1,), }", one), "x").dtype,
+              "<f4");
+    EXPECT_EQ(
+        parse_npy(npy_with_header("{\"shape\": (1L,), \"fortran_order\": False, \"descr\": \"<f4\"}", one), "x").dtype,
+        "<f4");
+    EXPECT_EQ(
+        parse_npy(npy_with_header("{ 'descr' : '<f4' ,'fortran_order':False,'shape':( 1 , 1 ) }", one), "x").shape,
+        (std::vector<int64_t>{1, 1}));
+    EXPECT_EQ(
+        parse_npy(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", one, 1, false), "x")
+            .numel(),
+        1u);
     // Versions 2.0 and 3.0 (32-bit header length).
-    EXPECT_EQ(parse_npy(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", one, 2), "x").shape,
-              (std::vector<int64_t>{1}));
+    EXPECT_EQ(
+        parse_npy(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", one, 2), "x").shape,
+        (std::vector<int64_t>{1}));
     EXPECT_EQ(parse_npy(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (), }", one, 3), "x").shape,
               (std::vector<int64_t>{}));
     // Fortran order is harmless when at most one dimension exceeds 1.
-    EXPECT_EQ(parse_npy(npy_with_header("{'descr': '<f4', 'fortran_order': True, 'shape': (1, 1), }", one), "x").numel(), 1u);
+    EXPECT_EQ(
+        parse_npy(npy_with_header("{'descr': '<f4', 'fortran_order': True, 'shape': (1, 1), }", one), "x").numel(), 1u);
 }
 
 TEST(Npy, RejectsUnsupportedAndCorruptInput) {
@@ -128,7 +143,8 @@ TEST(Npy, RejectsUnsupportedAndCorruptInput) {
     EXPECT_NE(e.find("(trailing data)"), std::string::npos) << e;
     e = error_of(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }", f4x2));
     EXPECT_NE(e.find("non-negative"), std::string::npos) << e;
-    e = error_of(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999, 99999999999), }", ""));
+    e = error_of(
+        npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999, 99999999999), }", ""));
     EXPECT_NE(e.find("too large"), std::string::npos) << e;
     e = error_of(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }", ""));
     EXPECT_NE(e.find("malformed"), std::string::npos) << e;

@@ -48,8 +48,7 @@ bool write_raw_png_impl(const RawPng* spec, std::string* out, png_bytepp rows) {
     png_set_write_fn(png, out, sink, no_flush);
     png_set_IHDR(png, info, spec->width, spec->height, spec->bit_depth, spec->color_type, spec->interlace,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    if (!spec->palette.empty())
-        png_set_PLTE(png, info, spec->palette.data(), static_cast<int>(spec->palette.size()));
+    if (!spec->palette.empty()) png_set_PLTE(png, info, spec->palette.data(), static_cast<int>(spec->palette.size()));
     png_write_info(png, info);
     png_write_image(png, rows);
     png_write_end(png, info);
@@ -90,8 +89,8 @@ TEST(Png, HeaderBytes) {
     EXPECT_EQ(b.substr(12, 4), "IHDR");
     EXPECT_EQ(be32(b, 16), 300u);
     EXPECT_EQ(be32(b, 20), 2u);
-    EXPECT_EQ(uint8_t(b[24]), 8);  // bit depth
-    EXPECT_EQ(uint8_t(b[25]), 2);  // colour type RGB
+    EXPECT_EQ(uint8_t(b[24]), 8);                           // bit depth
+    EXPECT_EQ(uint8_t(b[25]), 2);                           // colour type RGB
     EXPECT_EQ(uint8_t(encode_png(Image(1, 1, 1))[25]), 0);  // grey
     EXPECT_EQ(uint8_t(encode_png(Image(1, 1, 4))[25]), 6);  // RGBA
     EXPECT_EQ(b.substr(b.size() - 8, 4), "IEND");
@@ -169,7 +168,8 @@ TEST(Png, DecodesInterlacedSixteenBitAndPalette) {
     EXPECT_EQ(got16.pixels, expect16.pixels);
 
     // 2-bit palette image -> RGB.
-    RawPng pal{6, 2, PNG_COLOR_TYPE_PALETTE, 2, PNG_INTERLACE_NONE, {}, {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {9, 8, 7}}};
+    RawPng pal{
+        6, 2, PNG_COLOR_TYPE_PALETTE, 2, PNG_INTERLACE_NONE, {}, {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {9, 8, 7}}};
     // 6 pixels of 2 bits = 12 bits -> 2 bytes per row; indices 0,1,2,3,0,1 / 3,3,2,2,1,0
     pal.rows = {{0b00011011, 0b00010000}, {0b11111010, 0b01000000}};
     Image gotp = decode_png(write_raw_png(pal));

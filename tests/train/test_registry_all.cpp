@@ -1,0 +1,98 @@
+// Every registered name of every component kind can be built and used (explicit registration: a name
+// that is listed but cannot be constructed fails here).
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "data/registry.hpp"
+#include "frameworks/framework.hpp"
+#include "losses/recon_loss.hpp"
+#include "losses/recon_loss_name.hpp"
+#include "metrics/metric.hpp"
+#include "models/autoencoder.hpp"
+#include "train/builtins.hpp"
+#include "train/optimizers.hpp"
+
+using namespace disent;
+
+TEST(RegistryAll, CatalogListsEveryKind) {
+    auto c = train::build_catalog();
+    for (const char* kind : {"dataset", "sampler", "model", "framework", "optimizer", "metric"}) {
+        ASSERT_TRUE(c.kinds.count(kind)) << kind;
+        EXPECT_FALSE(c.kinds.at(kind).empty()) << kind;
+        for (const auto& info : c.kinds.at(kind)) {
+            EXPECT_FALSE(info.description.empty()) << kind << " " << info.name;
+            for (const auto& p : info.params) EXPECT_FALSE(p.help.empty()) << kind << " " << info.name << "." << p.name;
+        }
+    }
+    for (const char* name : {"xysquares", "xysquares_minimal", "xysinglesquare", "xcolumns"}) EXPECT_TRUE(c.find("dataset", name)) << name;
+    for (const char* name : {"single", "gt_pair", "gt_pair_orig"}) EXPECT_TRUE(c.find("sampler", name)) << name;
+    for (const char* name : {"conv64", "fc", "linear"}) EXPECT_TRUE(c.find("model", name)) << name;
+    for (const char* name : {"ae", "vae", "beta_vae", "ada_vae"}) EXPECT_TRUE(c.find("framework", name)) << name;
+    for (const char* name : {"mig", "dci"}) EXPECT_TRUE(c.find("metric", name)) << name;
+}
+
+TEST(RegistryAll, EveryDatasetAndSamplerBuildsAndSamples) {
+    train::register_builtins();
+    for (const auto& d : data::dataset_registry().entries()) {
+        auto ds = d.make(defaults_of(d.info.params));
+        std::vector<uint8_t> img(static_cast<size_t>(ds->obs_bytes()));
+        ds->render(ds->states().size() - 1, img.data());
+        EXPECT_GT(ds->states().size(), 1) << d.info.name;
+        for (const auto& s : data::sampler_registry().entries()) {
+            auto sampler = s.make(defaults_of(s.info.params), ds->states());
+            Rng rng(1);
+            std::vector<int64_t> out(static_cast<size_t>(sampler->num_obs()));
+            sampler->sample(0, rng, out.data());
+            EXPECT_EQ(out[0], 0) << d.info.name << "/" << s.info.name;
+            for (auto i : out) EXPECT_LT(i, ds->states().size());
+        }
+    }
+}
+
+TEST(RegistryAll, EveryModelFrameworkOptimizerAndLossBuilds) {
+    train::register_builtins();
+    for (const auto& f : frameworks::framework_registry().entries()) {
+        const int64_t zmul = std::stoll(f.info.traits.at("z_multiplier"));
+        for (const auto& m : models::model_registry().entries()) {
+            auto model = models::make_model(m.info.name, defaults_of(m.info.params), 3, 64, 64, zmul);
+            auto fw = f.make(defaults_of(f.info.params), model, losses::make_recon_loss("mse"));
+            for (const auto& o : train::optimizer_registry().entries()) {
+                auto opt = o.make(defaults_of(o.info.params), model->parameters());
+                EXPECT_TRUE(opt) << o.info.name;
+            }
+            EXPECT_EQ(fw->encode(torch::zeros({2, 3, 64, 64})).size(1), defaults_of(m.info.params).get_int("z_size"));
+        }
+    }
+    for (const auto& name : losses::plain_recon_loss_names()) {
+        auto l = losses::make_recon_loss(name);
+        auto x = torch::rand({1, 3, 8, 8});
+        EXPECT_TRUE(std::isfinite(l->compute(x, x, losses::Reduction::Mean).item<double>())) << name;
+    }
+    for (const char* name : {"mse_box_r31_l1.0_k3969.0", "mse_box_r31_l1.0_k3969.0_norm_sum", "mae_gau_r4", "bce_box_r1_norm_none"})
+        EXPECT_EQ(losses::make_recon_loss(name)->name(), name);
+}
+
+TEST(RegistryAll, EveryMetricRunsOnAnIdentityRepresentation) {
+    train::register_builtins();
+    data::StateSpace states({4, 3}, {"a", "b"});
+    metrics::MetricContext ctx;
+    ctx.states = &states;
+    ctx.z_size = 2;
+    ctx.encode = [&](const std::vector<int64_t>& idx) {
+        std::vector<double> out;
+        for (auto i : idx) {
+            auto p = states.idx_to_pos(i);
+            out.push_back(static_cast<double>(p[0]));
+            out.push_back(static_cast<double>(p[1]));
+        }
+        return out;
+    };
+    for (const auto& m : metrics::metric_registry().entries()) {
+        auto res = m.make.run(ctx, metrics::preset_params(m.info.name, "fast"));
+        EXPECT_FALSE(res.empty()) << m.info.name;
+        for (const auto& [k, v] : res) {
+            EXPECT_EQ(k.rfind(m.info.name + ".", 0), 0u) << k;
+            EXPECT_TRUE(std::isfinite(v)) << k;
+        }
+    }
+}
