@@ -9,7 +9,7 @@ tests/metrics/oracle_test.cpp checks our implementation against them.
     /usr/bin/python3 bench/metrics_oracle.py                 # regenerate fixtures, print reference scores
     /usr/bin/python3 bench/metrics_oracle.py --bench /tmp/gbt_bench.csv
         # also write a 10000 x 25 / 6 factors x 8 classes timing dataset (not committed) and time sklearn on it;
-        # DISENT_GBT_BENCH_CSV=/tmp/gbt_bench.csv build/test_metrics --gtest_also_run_disabled_tests
+        # DISENT_GBT_BENCH_CSV=/tmp/gbt_bench.csv build-metrics/test_metrics --gtest_also_run_disabled_tests
         #     --gtest_filter='*GbtBench*'   times ours on the same data.
 """
 import argparse
@@ -123,10 +123,17 @@ def ds_duplicated(rs, n):  # codes = [z, z]: exact ties between features, split 
     return np.concatenate([z, z]), y
 
 
+def ds_one_latent(rs, n):  # a single latent: no ties between features, so sklearn's trees are deterministic
+    sizes = [2, 3, 5]
+    y = factors(rs, sizes, n)
+    return (y[0] * 0.7 + y[1] * 0.45 + y[2] * 0.2 + rs.normal(0, 0.3, n))[None, :], y
+
+
 DATASETS = [("noisy_identity", ds_noisy_identity), ("mixed", ds_mixed), ("random", ds_random),
             ("quantised", ds_quantised), ("duplicated", ds_duplicated)]
 N_TRAIN, N_TEST = 1000, 500
 REPEATS = 5
+ONE_LATENT_POINTS = 50
 DCI_KEYS = ["dci.disentanglement", "dci.completeness", "dci.informativeness_train", "dci.informativeness_test"]
 
 
@@ -177,6 +184,25 @@ def main():
         f.write("dataset,key,value\n")
         for name, k, v in rows:
             f.write(f"{name},{k},{float(v)!r}\n")
+
+    # Exact check of the boosting arithmetic: with one feature there is no random feature order, so our
+    # trees equal sklearn's until two splits tie up to rounding (sklearn's summation order differs); the
+    # raw decision values of the first test points are stored for 10 stages (exact) and 100 (default).
+    rs = np.random.RandomState(2000)
+    z_train, y_train = ds_one_latent(rs, 400)
+    z_test, y_test = ds_one_latent(rs, 100)
+    z_train, z_test = np.round(z_train, 4), np.round(z_test, 4)
+    write_csv(os.path.join(DATA, "oracle_one_latent_train.csv"), z_train, y_train)
+    write_csv(os.path.join(DATA, "oracle_one_latent_test.csv"), z_test, y_test)
+    with open(os.path.join(DATA, "oracle_one_latent_decision.csv"), "w") as f:
+        f.write("stages,factor,point,column,value\n")
+        for stages in (10, 100):
+            for j in range(y_train.shape[0]):
+                model = GradientBoostingClassifier(n_estimators=stages).fit(z_train.T, y_train[j])
+                raw = model.decision_function(z_test.T).reshape(z_test.shape[1], -1)
+                for i in range(ONE_LATENT_POINTS):
+                    for k in range(raw.shape[1]):
+                        f.write(f"{stages},{j},{i},{k},{float(raw[i, k])!r}\n")
 
     if args.bench:
         rs = np.random.RandomState(7)

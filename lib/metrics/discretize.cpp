@@ -12,6 +12,8 @@ std::vector<int64_t> histogram_discretize(const std::vector<double>& values, int
     if (num_bins < 1) throw std::invalid_argument("histogram_discretize: num_bins must be >= 1");
     std::vector<int64_t> out(values.size());
     if (values.empty()) return out;
+    for (double v : values)  // np.histogram refuses a non-finite range as well
+        if (!std::isfinite(v)) throw std::runtime_error("histogram_discretize: values contain NaN or infinity");
     double lo = *std::min_element(values.begin(), values.end());
     double hi = *std::max_element(values.begin(), values.end());
     if (lo == hi) {  // np.histogram widens a degenerate range by 0.5 on each side

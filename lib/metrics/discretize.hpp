@@ -10,6 +10,7 @@ namespace disent::metrics {
 
 // Bin one latent's values into 1..num_bins: NumPy histogram edges over [min, max] (a constant row uses
 // [v - 0.5, v + 0.5]), then np.digitize against the left edges, so the maximum lands in bin num_bins.
+// Throws std::runtime_error for NaN/infinite values (NumPy refuses a non-finite range too).
 std::vector<int64_t> histogram_discretize(const std::vector<double>& values, int num_bins = 20);
 // Every latent column of `codes` binned independently; the result has the layout of codes (n x z).
 Factors histogram_discretize(const Codes& codes, int num_bins = 20);

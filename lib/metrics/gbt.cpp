@@ -269,7 +269,12 @@ void GradientBoostingClassifier::fit(const double* x, int64_t n, int64_t d, cons
 
     std::vector<float> xcol(n * d);  // column-major float32, like sklearn's DTYPE
     for (int64_t i = 0; i < n; ++i)
-        for (int64_t f = 0; f < d; ++f) xcol[f * n + i] = static_cast<float>(x[i * d + f]);
+        for (int64_t f = 0; f < d; ++f) {
+            xcol[f * n + i] = static_cast<float>(x[i * d + f]);
+            // sklearn rejects these too (and NaN would break the sort order).
+            if (!std::isfinite(xcol[f * n + i]))
+                throw std::runtime_error("GradientBoostingClassifier: features contain NaN or values too large for float32");
+        }
     TreeBuilder builder(xcol, n, d, opt_);
     Rng rng(opt_.seed);
 

@@ -22,7 +22,8 @@ class GradientBoostingClassifier {
 public:
     explicit GradientBoostingClassifier(GbtOptions options = {}) : opt_(options) {}
 
-    // x: n x d row-major features, y: n arbitrary integer labels.
+    // x: n x d row-major features, y: n arbitrary integer labels. Throws std::runtime_error for features
+    // that are NaN or not finite as float32 (as sklearn refuses them).
     void fit(const double* x, int64_t n, int64_t d, const int64_t* y);
     void fit(const std::vector<double>& x, int64_t n, int64_t d, const std::vector<int64_t>& y);
 

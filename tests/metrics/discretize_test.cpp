@@ -38,6 +38,10 @@ TEST(HistogramDiscretize, CodesColumnsIndependently) {
     EXPECT_EQ(d.values, (std::vector<int64_t>{1, 1, 2, 1, 2, 2}));
 }
 
+TEST(HistogramDiscretize, RejectsNan) {
+    EXPECT_THROW(histogram_discretize(std::vector<double>{0.0, std::nan("")}, 20), std::runtime_error);
+}
+
 TEST(DiscreteEntropy, ThreeEquallyLikelyBins) {
     EXPECT_NEAR(entropy({1, 1, 2, 2, 3, 3}), std::log(3.0), 1e-12);
     EXPECT_NEAR(entropy({1, 1, 2, 2, 3, 3}), 1.0986, 1e-4);

@@ -118,5 +118,14 @@ TEST(Gbt, DecisionFunctionMatchesPriorWithoutSplits) {
     EXPECT_NEAR(raw[0], std::log(3.0), 1e-6);
 }
 
+TEST(Gbt, RejectsNonFiniteFeatures) {
+    std::vector<double> x{0.0, std::nan(""), 1.0, 2.0};
+    std::vector<int64_t> y{0, 0, 1, 1};
+    GradientBoostingClassifier m;
+    EXPECT_THROW(m.fit(x, 4, 1, y), std::runtime_error);
+    x[1] = 1e300;  // overflows float32, as sklearn reports too
+    EXPECT_THROW(m.fit(x, 4, 1, y), std::runtime_error);
+}
+
 }  // namespace
 }  // namespace disent::metrics

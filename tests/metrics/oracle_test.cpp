@@ -13,6 +13,7 @@
 #include <string>
 
 #include "metrics/dci.hpp"
+#include "metrics/discretize.hpp"
 #include "metrics/gbt.hpp"
 #include "metrics/mig.hpp"
 
@@ -103,6 +104,57 @@ TEST_P(SklearnOracle, MigAndDciAgree) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, SklearnOracle,
                          ::testing::Values("noisy_identity", "mixed", "random", "quantised", "duplicated"));
+
+// With a single feature there is no random feature order, so our trees are sklearn's trees until two
+// candidate splits tie up to rounding (sklearn sums in a different order). Raw decision values (prior
+// init, Newton leaves, thresholds, K trees per stage) must agree exactly for 10 stages and for the
+// binary factor at 100 stages; the multiclass 100-stage models must predict the same labels (>= 97%).
+TEST(SklearnOracleExact, OneLatentDecisionFunction) {
+    Codes train_codes, test_codes;
+    Factors train_factors, test_factors;
+    read_csv(kDataDir + "oracle_one_latent_train.csv", train_codes, train_factors);
+    read_csv(kDataDir + "oracle_one_latent_test.csv", test_codes, test_factors);
+    std::ifstream in(kDataDir + "oracle_one_latent_decision.csv");
+    ASSERT_TRUE(in);
+    std::string line;
+    std::getline(in, line);
+    // ref[stages][factor][point * cols + column]
+    std::map<int, std::map<int, std::vector<double>>> ref;
+    while (std::getline(in, line)) {
+        const auto c = split(line);
+        ASSERT_EQ(c.size(), 5u);
+        ref[std::stoi(c[0])][std::stoi(c[1])].push_back(std::strtod(c[4].c_str(), nullptr));
+    }
+    ASSERT_EQ(ref.size(), 2u);
+    for (const auto& [stages, per_factor] : ref) {
+        for (const auto& [j, values] : per_factor) {
+            GbtOptions opt;
+            opt.n_estimators = stages;
+            GradientBoostingClassifier m(opt);
+            m.fit(train_codes.values, train_codes.n, 1, column(train_factors, j));
+            const int cols = m.num_score_columns();
+            const int64_t points = static_cast<int64_t>(values.size()) / cols;
+            ASSERT_EQ(points * cols, static_cast<int64_t>(values.size()));
+            const std::vector<double> ours = m.decision_function(test_codes.values.data(), points);
+            double max_diff = 0.0;
+            int64_t same_label = 0;
+            for (int64_t i = 0; i < points; ++i) {
+                int arg_ours = 0, arg_ref = 0;
+                for (int k = 0; k < cols; ++k) {
+                    max_diff = std::max(max_diff, std::abs(ours[i * cols + k] - values[i * cols + k]));
+                    if (ours[i * cols + k] > ours[i * cols + arg_ours]) arg_ours = k;
+                    if (values[i * cols + k] > values[i * cols + arg_ref]) arg_ref = k;
+                }
+                if (cols == 1) same_label += (ours[i] > 0) == (values[i] > 0);
+                else same_label += arg_ours == arg_ref;
+            }
+            std::printf("[oracle] one_latent stages %d factor %d (%d score columns): max |raw diff| %.3g, same label %.3f\n",
+                        stages, j, cols, max_diff, static_cast<double>(same_label) / points);
+            if (stages <= 10 || cols == 1) EXPECT_LT(max_diff, 1e-9) << "stages " << stages << " factor " << j;
+            EXPECT_GE(static_cast<double>(same_label) / points, 0.97) << "stages " << stages << " factor " << j;
+        }
+    }
+}
 
 // Timing on the large dataset from `metrics_oracle.py --bench PATH` (10000 x 25, 6 factors x 8 classes).
 TEST(GbtBench, DISABLED_LargeDciFit) {
