@@ -1,6 +1,9 @@
 #include "train/experiment.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "core/error.hpp"
+#include "data/xysquares.hpp"
 #include "data/registry.hpp"
 #include "losses/recon_loss.hpp"
 #include "models/autoencoder.hpp"
@@ -45,6 +48,8 @@ Experiment build_experiment(const config::ResolvedConfig& cfg) {
     e.device = resolve_device(cfg.top.get_string("device"));
 
     e.dataset = data::dataset_registry().get(cfg.component("dataset")).make(cfg.section("dataset"));
+    if (auto* xy = dynamic_cast<const data::XYSquaresData*>(e.dataset.get()))
+        for (const auto& w : xy->warnings()) spdlog::warn("dataset {}: {}", cfg.component("dataset"), w);
     e.sampler = data::sampler_registry().get(cfg.component("sampler")).make(cfg.section("sampler"), e.dataset->states());
 
     const int64_t c = e.dataset->channels();

@@ -253,6 +253,21 @@ endif()
 EOF
 note "deps: $([ $DEPS_OK = 1 ] && echo ok || echo PROBLEMS) ($(ls "$DEB_DIR"/*.deb "$DEB_DIR"/fallback/*.deb 2>/dev/null | wc -l) debs, prefix $DEPS)"
 
+# pip torch's libraries find CUDA/cuDNN/NCCL through their RUNPATH ($ORIGIN/../../nvidia/...); the linker
+# (checking libtorch_cuda.so's own dependencies) and the test/bench processes get the same folders here.
+TORCH_LIB_DIRS=""
+for d in "$TORCH_DIR"/lib "$TORCH_DIR"/../nvidia/*/lib "$TORCH_DIR"/../nvidia/*/lib64; do
+  [ -d "$d" ] && TORCH_LIB_DIRS=$TORCH_LIB_DIRS:$(readlink -f "$d")
+done
+export LD_LIBRARY_PATH=$LD_LIBRARY_PATH$TORCH_LIB_DIRS
+echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH" >>"$DIAG"
+CUDNN_ARGS=()
+for d in "$TORCH_DIR"/../nvidia/cudnn "$TORCH_DIR"/../nvidia/cu*/; do
+  if ls "$d"/include/cudnn*.h >/dev/null 2>&1; then
+    d=$(readlink -f "$d"); CUDNN_ARGS=(-DCUDNN_ROOT="$d" -DCUDNN_INCLUDE_PATH="$d/include" -DCUDNN_LIBRARY_PATH="$(ls "$d"/lib/libcudnn.so* 2>/dev/null | head -1)"); break
+  fi
+done
+
 # ------------------------------------------------------------------------------------------------ configure + build
 BIN=$BUILD/disent-run
 BUILD_OK=0
@@ -261,12 +276,13 @@ if [ "$ONLY_BENCH" = 1 ] && [ -x "$BIN" ]; then
   BUILD_OK=1
 else
   phase "configure ($BUILD)"
-  PREFIXES="$TORCH_CMAKE;$DEPS/usr;$LIBDIR/cmake;$DEPS/usr/share/cmake"
+  # the unpacked packages first: a Torch prefix that also holds other CMake packages must not win
+  PREFIXES="$DEPS/usr;$LIBDIR/cmake;$DEPS/usr/share/cmake;$TORCH_CMAKE"
   BASE_ARGS=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$PREFIXES"
              "${CUDA_ARGS[@]}" "${PKGCONF_ARGS[@]}" "${MODULE_ARGS[@]}")
-  configure() {  # configure NAME EXTRA-ARGS...
+  configure() {  # configure NAME EXTRA-ARGS...  (retries start from an empty cache; objects are kept)
     local name=$1; shift
-    rm -rf "$BUILD/CMakeCache.txt" "$BUILD/CMakeFiles"
+    [ "$name" = plain ] || rm -f "$BUILD/CMakeCache.txt"
     echo "----- configure attempt '$name': cmake ${BASE_ARGS[*]} $*" >>"$BLOG"
     echo "configure attempt '$name' $*"
     cmake "${BASE_ARGS[@]}" "$@" >>"$BLOG" 2>&1
@@ -279,9 +295,10 @@ else
     echo "configure failed; first errors:"
     tail -n +"$START_LINE" "$BLOG" | grep -n -A6 'CMake Error' | head -40
     # retry 1: with the CUDA::nvToolsExt shim (harmless when not needed); retry 2: also without tests
-    if configure retry-shims -DCMAKE_PROJECT_INCLUDE="$STUBS/torch-shims.cmake"; then
+    # (and cuDNN hints from pip's nvidia packages, for Torch configs that insist on cuDNN)
+    if configure retry-shims -DCMAKE_PROJECT_INCLUDE="$STUBS/torch-shims.cmake" "${CUDNN_ARGS[@]}"; then
       CONF_OK=1; note "configure: needed the CUDA::nvToolsExt shim"
-    elif configure retry-no-tests -DCMAKE_PROJECT_INCLUDE="$STUBS/torch-shims.cmake" -DDISENT_BUILD_TESTS=OFF; then
+    elif configure retry-no-tests -DCMAKE_PROJECT_INCLUDE="$STUBS/torch-shims.cmake" "${CUDNN_ARGS[@]}" -DDISENT_BUILD_TESTS=OFF; then
       CONF_OK=1; SKIP_TESTS=1; note "configure: only WITHOUT tests (-DDISENT_BUILD_TESTS=OFF); see build.log"
     else
       echo "all configure attempts failed; last lines:"; tail -40 "$BLOG"
@@ -308,15 +325,7 @@ fi
 
 if [ -x "$BIN" ]; then
   missing=$(ldd "$BIN" 2>/dev/null | grep 'not found')
-  if [ -n "$missing" ]; then
-    echo "ldd: missing libraries:"; echo "$missing"
-    for d in "$TORCH_DIR"/lib "$TORCH_DIR"/../nvidia/*/lib "$TORCH_DIR"/../nvidia/*/lib64; do
-      [ -d "$d" ] && LD_LIBRARY_PATH=$LD_LIBRARY_PATH:$(readlink -f "$d")
-    done
-    export LD_LIBRARY_PATH
-    missing=$(ldd "$BIN" 2>/dev/null | grep 'not found')
-    note "ldd: after adding torch/nvidia lib dirs: ${missing:-all found}"
-  fi
+  [ -n "$missing" ] && note "ldd: disent-run misses libraries: $(echo "$missing" | tr '\n' ' ')"
   ldd "$BIN" >>"$DIAG" 2>&1
   phase "smoke: disent-run --version and 2 steps"
   "$BIN" --version 2>&1 | head -2

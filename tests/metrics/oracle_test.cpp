@@ -156,24 +156,5 @@ TEST(SklearnOracleExact, OneLatentDecisionFunction) {
     }
 }
 
-// Timing on the large dataset from `metrics_oracle.py --bench PATH` (10000 x 25, 6 factors x 8 classes).
-TEST(GbtBench, DISABLED_LargeDciFit) {
-    const char* path = std::getenv("DISENT_GBT_BENCH_CSV");
-    if (!path) GTEST_SKIP() << "set DISENT_GBT_BENCH_CSV";
-    Codes codes;
-    Factors factors;
-    read_csv(path, codes, factors);
-    const auto t0 = std::chrono::steady_clock::now();
-    for (int64_t j = 0; j < factors.f; ++j) {
-        GradientBoostingClassifier m;
-        std::vector<int64_t> y(factors.n);
-        for (int64_t i = 0; i < factors.n; ++i) y[i] = factors.at(i, j);
-        m.fit(codes.values, codes.n, codes.z, y);
-    }
-    std::printf("[bench] ours: %lld factors on %lld x %lld: %.2f s\n", static_cast<long long>(factors.f),
-                static_cast<long long>(codes.n), static_cast<long long>(codes.z),
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-}
-
 }  // namespace
 }  // namespace disent::metrics
