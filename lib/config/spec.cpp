@@ -37,6 +37,12 @@ const ParamTable& train_table() {
         {"batch_size", ParamType::Int, "256", "observations (or pairs/triplets) per step", 1.0},
         {"checkpoint_every", ParamType::Int, "1000", "steps between checkpoints (0: only at the end)", 0.0},
         {"log_every", ParamType::Int, "100", "steps between log lines and train.csv rows", 1.0},
+        {"data_on_device", ParamType::String, "auto",
+         "keep the whole dataset as uint8 on the training device (auto: on CUDA when it needs <= 16 GiB)", {}, {},
+         {"auto", "true", "false"}},
+        {"cuda_graph", ParamType::Bool, "true", "CUDA: capture the whole step once and replay it as a CUDA graph"},
+        {"allow_tf32", ParamType::Bool, "true", "CUDA: allow TF32 tensor-core math in convolutions and matmuls"},
+        {"bf16_autocast", ParamType::Bool, "false", "CUDA: run the forward pass under bf16 autocast"},
     };
     return t;
 }

@@ -54,7 +54,7 @@ void open_archive(torch::serialize::InputArchive& ar, const std::string& path) {
 
 }  // namespace
 
-void save_checkpoint(const std::string& path, frameworks::Framework& fw, torch::optim::Optimizer& opt,
+void save_checkpoint(const std::string& path, frameworks::Framework& fw, Optimizer& opt,
                      const CheckpointInfo& info) {
     torch::serialize::OutputArchive ar;
     ar.write("disent_run_checkpoint", torch::ones({1}, torch::kUInt8));
@@ -80,7 +80,7 @@ CheckpointInfo read_checkpoint_info(const std::string& path) {
     return read_info(ar, path);
 }
 
-CheckpointInfo load_checkpoint(const std::string& path, frameworks::Framework& fw, torch::optim::Optimizer& opt) {
+CheckpointInfo load_checkpoint(const std::string& path, frameworks::Framework& fw, Optimizer& opt) {
     torch::serialize::InputArchive ar;
     open_archive(ar, path);
     CheckpointInfo info = read_info(ar, path);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "frameworks/framework.hpp"
+#include "train/optimizer.hpp"
 
 namespace disent::train {
 
@@ -19,12 +20,12 @@ struct CheckpointInfo {
     int64_t format = kCheckpointFormat;
 };
 
-void save_checkpoint(const std::string& path, frameworks::Framework& fw, torch::optim::Optimizer& opt,
+void save_checkpoint(const std::string& path, frameworks::Framework& fw, Optimizer& opt,
                      const CheckpointInfo& info);
 // Reads only the metadata (step, config, version); UserError if the file is not a readable checkpoint.
 CheckpointInfo read_checkpoint_info(const std::string& path);
 // Restores model and optimiser; UserError naming the file if it is corrupted, of another format, or was
 // written for a different model.
-CheckpointInfo load_checkpoint(const std::string& path, frameworks::Framework& fw, torch::optim::Optimizer& opt);
+CheckpointInfo load_checkpoint(const std::string& path, frameworks::Framework& fw, Optimizer& opt);
 
 }  // namespace disent::train

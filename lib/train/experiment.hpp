@@ -9,6 +9,7 @@
 #include "data/ground_truth.hpp"
 #include "data/sampler.hpp"
 #include "frameworks/framework.hpp"
+#include "train/optimizer.hpp"
 
 namespace disent::train {
 
@@ -17,7 +18,7 @@ struct Experiment {
     std::unique_ptr<data::GroundTruthData> dataset;
     std::unique_ptr<data::Sampler> sampler;
     std::shared_ptr<frameworks::Framework> framework;
-    std::unique_ptr<torch::optim::Optimizer> optimizer;
+    std::unique_ptr<Optimizer> optimizer;
     torch::Device device{torch::kCPU};
     torch::Tensor mean, std;  // (1, C, 1, 1) standardisation constants on the device
     uint64_t seed = 0;

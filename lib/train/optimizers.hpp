@@ -6,11 +6,12 @@
 #include <memory>
 
 #include "core/registry.hpp"
+#include "train/optimizer.hpp"
 
 namespace disent::train {
 
 using OptimizerFactory =
-    std::function<std::unique_ptr<torch::optim::Optimizer>(const Params&, std::vector<torch::Tensor>)>;
+    std::function<std::unique_ptr<Optimizer>(const Params&, std::vector<torch::Tensor>)>;
 Registry<OptimizerFactory>& optimizer_registry();
 void register_optimizers();
 

@@ -24,6 +24,7 @@
 #include "train/evaluation.hpp"
 #include "train/experiment.hpp"
 #include "train/run_dir.hpp"
+#include "train/step_runner.hpp"
 
 namespace disent::train {
 
@@ -65,15 +66,13 @@ const char* kPhases[4] = {"data_ms", "forward_ms", "backward_ms", "optimizer_ms"
 
 // Running sums over one log interval: losses stay on the device until the interval is read.
 struct Interval {
-    torch::Tensor sums;  // [loss, terms...]
     int64_t steps = 0;
-    double phase_s[4] = {0, 0, 0, 0};
-    Clock::time_point start = Clock::now();
+    StepTimes phases;
+    double step_s = 0;  // wall time of the steps themselves (metrics and checkpoints excluded)
     void reset() {
-        sums = torch::Tensor();
         steps = 0;
-        for (double& p : phase_s) p = 0;
-        start = Clock::now();
+        phases = StepTimes{};
+        step_s = 0;
     }
 };
 
@@ -196,6 +195,8 @@ TrainResult run_loop(Experiment& e, RunState& st, int64_t start_step, const Trai
                   (start_step ? " | resuming at step " + std::to_string(start_step) : ""));
 
     IndexStream stream(e.dataset->states().size(), derive_seed(e.seed, 2));
+    std::unique_ptr<StepRunner> runner = make_step_runner(e, StepOptions::from(tr), batch);
+    progress.line("[run] step runner: " + runner->describe());
     SignalScope signals;
     Interval iv;
     const auto session_start = Clock::now();
@@ -213,53 +214,39 @@ TrainResult run_loop(Experiment& e, RunState& st, int64_t start_step, const Trai
             e.sampler->sample(anchors[b], srng, tuple.data());
             for (int o = 0; o < num_obs; ++o) obs[o][b] = tuple[o];
         }
-        std::vector<torch::Tensor> xs;
-        for (int o = 0; o < num_obs; ++o) xs.push_back(e.to_input(e.render(obs[o])));
-        auto t1 = Clock::now();
-        torch::manual_seed(derive_seed(e.seed, 1000003 + static_cast<uint64_t>(step)));  // reparameterisation noise
-        frameworks::LossTerms lt = e.framework->training_loss(xs, xs);
-        auto t2 = Clock::now();
-        e.optimizer->zero_grad();
-        lt.loss.backward();
-        auto t3 = Clock::now();
-        e.optimizer->step();
-        auto t4 = Clock::now();
-
-        std::vector<torch::Tensor> vals{lt.loss.detach()};
-        for (auto& [_, v] : lt.terms) vals.push_back(v);
-        torch::Tensor now = torch::stack(vals).to(torch::kFloat64);
-        iv.sums = iv.sums.defined() ? iv.sums + now : now;
+        iv.phases.data_s += seconds_since(t0);
+        runner->run(step, obs, iv.phases);
         iv.steps++;
-        const double ph[4] = {std::chrono::duration<double>(t1 - t0).count(), std::chrono::duration<double>(t2 - t1).count(),
-                              std::chrono::duration<double>(t3 - t2).count(), std::chrono::duration<double>(t4 - t3).count()};
-        for (int i = 0; i < 4; ++i) iv.phase_s[i] += ph[i];
-        st.train_seconds += ph[0] + ph[1] + ph[2] + ph[3];
-        st.steps_timed++;
+        iv.step_s += seconds_since(t0);
         const int64_t done = step + 1;
 
         if (done % log_every == 0 || done == steps) {
-            torch::Tensor mean = (iv.sums / static_cast<double>(iv.steps)).to(torch::kCPU);
-            const double* m = mean.data_ptr<double>();
-            for (int64_t i = 0; i < mean.numel(); ++i) {
+            auto t_sync = Clock::now();
+            const std::vector<double> means = runner->take_means();  // the interval's only device read
+            iv.step_s += seconds_since(t_sync);
+            const double* m = means.data();
+            for (size_t i = 0; i < means.size(); ++i) {
                 if (!std::isfinite(m[i])) {
-                    throw std::runtime_error("non-finite " + std::string(i == 0 ? "loss" : lt.terms[i - 1].first) +
+                    throw std::runtime_error("non-finite " + std::string(i == 0 ? "loss" : term_names[i - 1]) +
                                              " in steps " + std::to_string(done - iv.steps + 1) + ".." + std::to_string(done) +
                                              "; the last good checkpoint is " + st.paths.last_checkpoint());
                 }
             }
-            const double elapsed = seconds_since(iv.start);
-            const double sps = iv.steps / std::max(elapsed, 1e-9);
+            const double sps = iv.steps / std::max(iv.step_s, 1e-9);
+            st.train_seconds += iv.step_s;
+            st.steps_timed += iv.steps;
             std::vector<std::string> row{std::to_string(done), io::format_double(m[0])};
             std::ostringstream line;
             line << "[train] step=" << done << "/" << steps << " loss=" << fmt(m[0]);
-            for (size_t i = 0; i < lt.terms.size(); ++i) {
+            for (size_t i = 0; i < term_names.size(); ++i) {
                 row.push_back(io::format_double(m[i + 1]));
-                line << " " << lt.terms[i].first << "=" << fmt(m[i + 1]);
+                line << " " << term_names[i] << "=" << fmt(m[i + 1]);
             }
             row.push_back(io::format_double(sps));
             line << " steps/s=" << fmt(sps, 4) << " img/s=" << fmt(sps * batch * num_obs, 4);
+            const double phase_s[4] = {iv.phases.data_s, iv.phases.forward_s, iv.phases.backward_s, iv.phases.optimizer_s};
             for (int i = 0; i < 4; ++i) {
-                const double ms = 1000.0 * iv.phase_s[i] / iv.steps;
+                const double ms = 1000.0 * phase_s[i] / iv.steps;
                 row.push_back(io::format_double(ms));
                 line << " " << kPhases[i] << "=" << fmt(ms, 4);
             }
@@ -270,6 +257,7 @@ TrainResult run_loop(Experiment& e, RunState& st, int64_t start_step, const Trai
             iv.reset();
         }
         if (metric_every > 0 && done % metric_every == 0 && !during.empty()) {
+            runner->synchronize();
             e.framework->model()->eval();
             auto t = Clock::now();
             auto res = run_metrics(e, during, mc.get_string("during_preset"), derive_seed(e.seed, 5 + static_cast<uint64_t>(done)));
@@ -285,6 +273,7 @@ TrainResult run_loop(Experiment& e, RunState& st, int64_t start_step, const Trai
         const int sig = g_stop_signal.load();
         const bool stop = sig != 0 || done == opts.stop_after;
         if ((ckpt_every > 0 && done % ckpt_every == 0) || stop || done == steps) {
+            runner->synchronize();
             checkpoint(st, e, done);
             st.train_csv.save(st.paths.train_csv());
             st.metrics_csv.save(st.paths.metrics_csv());

@@ -18,7 +18,8 @@
 #   BUILD_DIR (build-gpu)  DEPS_PREFIX (/tmp/deps)  DEB_DIR (.deb)  PYTHON (python3)
 #   TORCH_CMAKE_PREFIX (default: torch.utils.cmake_prefix_path)   HDF5_STUB (1: stub FindHDF5 if none found)
 #   BENCH_ARGS (extra arguments for bench/train_step_bench.py)
-#   FORCE_FALLBACK="libssl.so.3 ..." / FORCE_PKGCONF=1   (testing: act as if the machine lacked these)
+#   DEPS_INCLUDE_FIRST=1  put the unpacked headers first on every include path (automatic if torch ships fmt)
+#   FORCE_FALLBACK="libssl.so.3 ..." / FORCE_PKGCONF=1 / TEST_FAIL_FIRST_CONFIGURE=1   (testing the fallbacks)
 set -u -o pipefail
 
 T0=$(date +%s)
@@ -191,6 +192,7 @@ LIBDIR=$DEPS/usr/lib/$MA
 export LD_LIBRARY_PATH=$LIBDIR:$DEPS/lib/$MA${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export PKG_CONFIG_PATH=$LIBDIR/pkgconfig:$DEPS/usr/share/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
 PKGCONF_ARGS=()
+command -v pkg-config >/dev/null 2>&1 && PKGCONF_ARGS=(-DPKG_CONFIG_EXECUTABLE="$(command -v pkg-config)")
 if [ "$FORCE_PKGCONF" = 1 ] || ! command -v pkg-config >/dev/null 2>&1; then
   if [ -x "$FB/usr/bin/pkgconf" ]; then
     mkdir -p "$DEPS/bin"
@@ -239,9 +241,17 @@ endif()
 EOF
   MODULE_ARGS=(-DCMAKE_MODULE_PATH="$STUBS")
 fi
+# Runs right after project(): if torch ships its own fmt headers, Debian's (fmt 9, which spdlog 1.10 was built
+# against) must come first on every include path.
+PROJECT_INCLUDE=$STUBS/project-include.cmake
+echo "# written by scripts/gpu/build-and-test.sh" >"$PROJECT_INCLUDE"
+if [ -d "$TORCH_DIR/include/fmt" ] || [ "${DEPS_INCLUDE_FIRST:-0}" = 1 ]; then
+  echo "include_directories(BEFORE SYSTEM \"$DEPS/usr/include\")" >>"$PROJECT_INCLUDE"
+  note "deps: $DEPS/usr/include goes first on include paths (torch ships include/fmt, or DEPS_INCLUDE_FIRST=1)"
+fi
 # Known LibTorch-from-pip pitfall (older torch): Torch's config links CUDA::nvToolsExt, which recent CUDA
-# toolkits no longer ship. Used only in the retry after a failed first configure.
-cat >"$STUBS/torch-shims.cmake" <<'EOF'
+# toolkits no longer ship. Used only in the retries after a failed first configure.
+{ echo "include(\"$PROJECT_INCLUDE\")"; cat; } >"$STUBS/torch-shims.cmake" <<'EOF'
 find_package(CUDAToolkit QUIET)
 if(NOT TARGET CUDA::nvToolsExt)
   add_library(CUDA::nvToolsExt INTERFACE IMPORTED)
@@ -280,6 +290,7 @@ else
   PREFIXES="$DEPS/usr;$LIBDIR/cmake;$DEPS/usr/share/cmake;$TORCH_CMAKE"
   BASE_ARGS=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$PREFIXES"
              "${CUDA_ARGS[@]}" "${PKGCONF_ARGS[@]}" "${MODULE_ARGS[@]}")
+  # (a later -DCMAKE_PROJECT_INCLUDE in a retry overrides this one; torch-shims.cmake includes it)
   configure() {  # configure NAME EXTRA-ARGS...  (retries start from an empty cache; objects are kept)
     local name=$1; shift
     [ "$name" = plain ] || rm -f "$BUILD/CMakeCache.txt"
@@ -289,7 +300,9 @@ else
   }
   CONF_OK=0
   START_LINE=$(wc -l <"$BLOG")
-  if configure plain; then
+  FIRST_EXTRA=()
+  [ "${TEST_FAIL_FIRST_CONFIGURE:-0}" = 1 ] && FIRST_EXTRA=(-C /nonexistent/initial-cache.cmake)
+  if configure plain -DCMAKE_PROJECT_INCLUDE="$PROJECT_INCLUDE" "${FIRST_EXTRA[@]}"; then
     CONF_OK=1
   else
     echo "configure failed; first errors:"
@@ -297,7 +310,7 @@ else
     # retry 1: with the CUDA::nvToolsExt shim (harmless when not needed); retry 2: also without tests
     # (and cuDNN hints from pip's nvidia packages, for Torch configs that insist on cuDNN)
     if configure retry-shims -DCMAKE_PROJECT_INCLUDE="$STUBS/torch-shims.cmake" "${CUDNN_ARGS[@]}"; then
-      CONF_OK=1; note "configure: needed the CUDA::nvToolsExt shim"
+      CONF_OK=1; note "configure: first attempt FAILED; the retry (fresh cache, CUDA::nvToolsExt shim, cuDNN hints) worked"
     elif configure retry-no-tests -DCMAKE_PROJECT_INCLUDE="$STUBS/torch-shims.cmake" "${CUDNN_ARGS[@]}" -DDISENT_BUILD_TESTS=OFF; then
       CONF_OK=1; SKIP_TESTS=1; note "configure: only WITHOUT tests (-DDISENT_BUILD_TESTS=OFF); see build.log"
     else
