@@ -33,24 +33,19 @@ void sample_codes(const MetricContext& ctx, int64_t n, int64_t batch_size, Rng& 
     const int64_t f = ctx.states->num_factors();
     codes = Codes{n, ctx.z_size, {}};
     factors = Factors{n, f, {}};
-    codes.values.reserve(n * ctx.z_size);
     factors.values.resize(n * f);
-    std::vector<int64_t> indices;
-    for (int64_t done = 0; done < n;) {
-        const int64_t m = std::min(batch_size, n - done);
-        indices.resize(m);
-        for (int64_t i = 0; i < m; ++i) {
-            int64_t* pos = &factors.values[(done + i) * f];
-            ctx.states->sample_factors(rng, pos);
-            indices[i] = ctx.states->pos_to_idx(pos);
-        }
-        const std::vector<double> z = ctx.encode(indices);
-        if (static_cast<int64_t>(z.size()) != m * ctx.z_size)
-            throw std::logic_error("sample_codes: encoder returned " + std::to_string(z.size()) + " values, expected " +
-                                   std::to_string(m * ctx.z_size));
-        codes.values.insert(codes.values.end(), z.begin(), z.end());
-        done += m;
+    // `batch_size` is disent's sampling granularity; the factors drawn do not depend on it, so every
+    // observation is encoded in one call and the encoder picks its own batch (large on a GPU).
+    std::vector<int64_t> indices(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) {
+        int64_t* pos = &factors.values[i * f];
+        ctx.states->sample_factors(rng, pos);
+        indices[i] = ctx.states->pos_to_idx(pos);
     }
+    codes.values = ctx.encode(indices);
+    if (static_cast<int64_t>(codes.values.size()) != n * ctx.z_size)
+        throw std::logic_error("sample_codes: encoder returned " + std::to_string(codes.values.size()) + " values, expected " +
+                               std::to_string(n * ctx.z_size));
 }
 
 }  // namespace disent::metrics

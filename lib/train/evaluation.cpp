@@ -9,6 +9,7 @@ metrics::MetricContext metric_context(Experiment& e, uint64_t seed, int64_t enco
     ctx.states = &e.dataset->states();
     ctx.seed = seed;
     Experiment* ep = &e;
+    if (encode_batch <= 0) encode_batch = e.device.is_cuda() ? 4096 : 256;
     ctx.encode = [ep, encode_batch](const std::vector<int64_t>& indices) {
         torch::NoGradGuard no_grad;
         std::vector<double> out;

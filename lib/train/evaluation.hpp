@@ -9,8 +9,9 @@
 
 namespace disent::train {
 
-// Encoder callback for metrics: dataset indices → representation (posterior means), batched.
-metrics::MetricContext metric_context(Experiment& e, uint64_t seed, int64_t encode_batch = 256);
+// Encoder callback for metrics: dataset indices → representation (posterior means), in batches of
+// `encode_batch` (0: 256 on CPU, 4096 on a GPU).
+metrics::MetricContext metric_context(Experiment& e, uint64_t seed, int64_t encode_batch = 0);
 
 // Runs the named metrics with a preset ("fast" | "full"); results keyed "metric" -> {"key" -> value}.
 std::vector<std::pair<std::string, metrics::MetricResult>> run_metrics(Experiment& e, const std::vector<std::string>& names,
