@@ -278,6 +278,18 @@ def markdown(results, meta):
         lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             r["config"], r["implementation"], r["device"], fmt(sps), fmt(r.get("images_per_s"), 0),
             fmt(mem, 0), fmt(r.get("peak_alloc_mb"), 0), ("%.2fx" % ratio) if ratio else "–", status))
+    phases = [r for r in results if r.get("implementation") == "disent-run" and r.get("forward_ms") is not None]
+    if phases:
+        lines += ["", "disent-run phase times, ms/step (median over the timed log intervals; host-side clocks: on CUDA "
+                      "they include waits for the GPU wherever a phase synchronises, e.g. the pageable host-to-device "
+                      "copy in data_ms):", "",
+                  "| config | data_ms | forward_ms | backward_ms | optimizer_ms | sum | 1000/steps_per_s |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for r in phases:
+            parts = [r.get(k) or 0.0 for k in ("data_ms", "forward_ms", "backward_ms", "optimizer_ms")]
+            lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+                r["config"], *[fmt(v) for v in parts], fmt(sum(parts)),
+                fmt(1000.0 / r["steps_per_s"]) if r.get("steps_per_s") else "–"))
     lines += ["", "steps/s: median over timed windows after warm-up (disent-run: train.csv log intervals after the "
                   "first; Python: --ref-windows windows of --ref-window-steps steps). ratio > 1: faster than "
                   "Python eager on the same config. images/s counts both images of an ada_vae pair.", ""]

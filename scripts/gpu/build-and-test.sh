@@ -67,6 +67,8 @@ if ! "$PY" -c 'import torch' >/dev/null 2>&1; then
     if [ -x "$cand" ] && "$cand" -c 'import torch' >/dev/null 2>&1; then PY=$cand; break; fi
   done
 fi
+# pip's cmake and ninja live beside the interpreter (a venv's bin/), which need not be on PATH
+PATH=$PATH:$(dirname "$PY"); export PATH
 {
   echo "## os"; cat /etc/os-release 2>/dev/null | head -4; uname -a
   echo "## cpu/mem"; nproc; free -g 2>/dev/null | head -2; df -h /tmp 2>/dev/null | tail -1
@@ -209,8 +211,9 @@ EOF
   fi
 fi
 echo "pkg-config libzip: $(pkg-config --cflags --libs libzip 2>&1)" | tee -a "$DIAG"
-# CMakeLists.txt finds HDF5 (REQUIRED) but links nothing from it: a FindHDF5 that tries the real module and
-# otherwise reports an empty HDF5, so that a machine without HDF5 can configure.
+# For a CMakeLists.txt that finds HDF5 as REQUIRED but links nothing from it: a FindHDF5 that tries the real
+# module and, for a REQUIRED find only, otherwise reports an empty HDF5, so that a machine without HDF5 can
+# configure. (An optional find_package(HDF5) is left to the real module's result.)
 STUBS=$DEPS/cmake-modules
 mkdir -p "$STUBS"
 MODULE_ARGS=()
@@ -224,7 +227,7 @@ set(HDF5_FIND_QUIETLY TRUE)
 include("${CMAKE_ROOT}/Modules/FindHDF5.cmake")
 set(HDF5_FIND_REQUIRED "${_disent_hdf5_req}")
 set(HDF5_FIND_QUIETLY "${_disent_hdf5_quiet}")
-if(NOT HDF5_FOUND)
+if(NOT HDF5_FOUND AND _disent_hdf5_req)  # only a REQUIRED find is faked; an optional one stays not-found
   message(WARNING "HDF5 not found: using an empty stub (nothing in disent-run links HDF5 yet)")
   set(HDF5_FOUND TRUE)
   set(HDF5_C_FOUND TRUE)
@@ -288,7 +291,9 @@ else
   phase "configure ($BUILD)"
   # the unpacked packages first: a Torch prefix that also holds other CMake packages must not win
   PREFIXES="$DEPS/usr;$LIBDIR/cmake;$DEPS/usr/share/cmake;$TORCH_CMAKE"
-  BASE_ARGS=(-S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$PREFIXES"
+  if command -v ninja >/dev/null 2>&1; then GEN=Ninja; KEEP_GOING=(-k 0); else GEN="Unix Makefiles"; KEEP_GOING=(-k); note "configure: no ninja, using make"; fi
+  [ -f "$BUILD/CMakeCache.txt" ] && ! grep -q "^CMAKE_GENERATOR:INTERNAL=$GEN\$" "$BUILD/CMakeCache.txt" && rm -rf "$BUILD/CMakeCache.txt" "$BUILD/CMakeFiles"
+  BASE_ARGS=(-S "$ROOT" -B "$BUILD" -G "$GEN" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$PREFIXES"
              "${CUDA_ARGS[@]}" "${PKGCONF_ARGS[@]}" "${MODULE_ARGS[@]}")
   # (a later -DCMAKE_PROJECT_INCLUDE in a retry overrides this one; torch-shims.cmake includes it)
   configure() {  # configure NAME EXTRA-ARGS...  (retries start from an empty cache; objects are kept)
@@ -322,9 +327,9 @@ else
   note "configure: $([ $CONF_OK = 1 ] && echo ok || echo FAILED)"
 
   if [ $CONF_OK = 1 ]; then
-    phase "build (ninja -j$JOBS)"
+    phase "build ($GEN, -j$JOBS)"
     echo "----- build" >>"$BLOG"
-    if ninja -C "$BUILD" -j"$JOBS" -k 0 >>"$BLOG" 2>&1; then
+    if cmake --build "$BUILD" -j "$JOBS" -- "${KEEP_GOING[@]}" >>"$BLOG" 2>&1; then
       BUILD_OK=1; note "build: ok"
     else
       echo "build failed; errors:"

@@ -73,7 +73,7 @@ fetch "$DIR/fallback" "${FALLBACK[@]}" || rc=1
 
 # A package upgraded on the mirror leaves an older .deb beside the new one: keep only the newest.
 for d in "$DIR" "$DIR/fallback"; do
-  for pkg in $(ls "$d"/*.deb 2>/dev/null | xargs -r -n1 basename | cut -d_ -f1 | sort | uniq -d); do
+  for pkg in $(find "$d" -maxdepth 1 -name '*.deb' -printf '%f\n' | cut -d_ -f1 | sort | uniq -d); do
     ls -1 "$d/${pkg}"_*.deb | sort -V | head -n -1 | while read -r old; do echo "remove older $old"; rm -f "$old"; done
   done
 done
