@@ -146,17 +146,28 @@ def read_csv(path):
 
 
 # ------------------------------------------------------------------------------------------- disent-run
-def bench_disent(binary, fw, rl, args, workdir, timeout):
+def parse_variants(text):
+    """'graph,eager:train.cuda_graph=false' -> [('graph', []), ('eager', ['train.cuda_graph=false'])]."""
+    out = []
+    for item in filter(None, (t.strip() for t in text.split(","))):
+        name, _, ovs = item.partition(":")
+        out.append((name, [o for o in ovs.split(";") if o]))
+    return out
+
+
+def bench_disent(binary, fw, rl, args, workdir, timeout, variant=("default", [])):
     num_obs = 2 if fw == "ada_vae" else 1
-    res = {"config": "%s/%s" % (fw, rl), "framework": fw, "recon_loss": rl, "implementation": "disent-run",
+    vname, voverrides = variant
+    impl = "disent-run" if vname == "default" else "disent-run-" + vname
+    res = {"config": "%s/%s" % (fw, rl), "framework": fw, "recon_loss": rl, "implementation": impl,
            "mode": "libtorch", "device": args.device, "batch": args.batch, "num_obs": num_obs, "status": "ok"}
-    out = os.path.join(workdir, "run_%s_%s" % (fw, rl.split("_")[0] + ("_box" if "box" in rl else "")))
+    out = os.path.join(workdir, "run_%s_%s_%s" % (fw, rl.split("_")[0] + ("_box" if "box" in rl else ""), vname))
     shutil.rmtree(out, ignore_errors=True)
     log_every = max(1, args.steps // max(1, args.intervals))
     cmd = [binary, "train", args.spec, "train.batch_size=%d" % args.batch, "train.steps=%d" % args.steps,
            "framework=%s" % fw, "recon_loss=%s" % rl, "metrics.during=[]", "metrics.final=[]",
            "train.log_every=%d" % log_every, "train.checkpoint_every=0", "device=%s" % args.device,
-           "--out", out, "--progress", "lines", "--overwrite"]
+           "--out", out, "--progress", "lines", "--overwrite"] + voverrides
     res["command"] = " ".join(cmd)
     rc, rss, gmem, wall, tail = run_process(cmd, out + ".log", timeout, gpu_mem=args.device.startswith("cuda"))
     res["wall_s"] = wall
@@ -314,6 +325,9 @@ def main(argv=None):
                         "cpu: eager). Eager always runs first for every config; other modes follow while time is left")
     p.add_argument("--configs", default=None, help="comma list of framework/recon_loss (default: all four)")
     p.add_argument("--skip-disent", action="store_true")
+    p.add_argument("--disent-variants", default=None,
+                   help="disent-run variants NAME[:override;override],... (default cuda: graph, eager without "
+                        "CUDA graphs, graph with bf16 autocast; cpu: default)")
     p.add_argument("--skip-python", action="store_true")
     p.add_argument("--time-budget", type=float, default=0.0,
                    help="seconds for the whole benchmark (0: none). Phase 1 (disent-run + Python eager, all configs) "
@@ -339,6 +353,10 @@ def main(argv=None):
     if args.modes is None:
         args.modes = "eager,compile:default,compile:reduce-overhead" if cuda else "eager"
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if args.disent_variants is None:
+        args.disent_variants = ("default,eager:train.cuda_graph=false,bf16:train.bf16_autocast=true" if cuda
+                                else "default")
+    variants = parse_variants(args.disent_variants)
     if "eager" not in modes:
         modes.insert(0, "eager")
     args.spec = os.path.abspath(args.spec)
@@ -420,7 +438,8 @@ def main(argv=None):
     for fw, rl in configs:
         if not args.skip_disent:
             if args.binary and os.access(args.binary, os.X_OK):
-                add(bench_disent(args.binary, fw, rl, args, workdir, timeout_left()))
+                for variant in variants:
+                    add(bench_disent(args.binary, fw, rl, args, workdir, timeout_left(), variant))
             else:
                 add({"config": "%s/%s" % (fw, rl), "implementation": "disent-run", "device": args.device,
                      "batch": args.batch, "status": "missing binary", "error": str(args.binary)})
