@@ -364,7 +364,7 @@ if [ "$SKIP_TESTS" = 1 ] || [ "$ONLY_BENCH" = 1 ]; then
 elif [ $BUILD_OK = 1 ] || [ -f "$BUILD/CTestTestfile.cmake" ]; then
   budget=$(min "$CTEST_BUDGET_S" "$(max 30 $(( $(left) - BENCH_BUDGET_S - 30 )))")
   phase "ctest -j$CTEST_JOBS (budget ${budget}s)"
-  ( cd "$BUILD" && OMP_NUM_THREADS=2 timeout "$budget" ctest --output-on-failure -j"$CTEST_JOBS" --timeout 300 ) >"$OUT/ctest.log" 2>&1
+  ( cd "$BUILD" && OMP_NUM_THREADS=2 timeout "$budget" ctest -LE gpu --output-on-failure -j"$CTEST_JOBS" --timeout 300 ) >"$OUT/ctest.log" 2>&1
   rc=$?
   [ $rc = 124 ] && echo "ctest: stopped at the ${budget}s budget" >>"$OUT/ctest.log"
   res=$(grep -E 'tests passed|tests failed' "$OUT/ctest.log" | tail -1)
