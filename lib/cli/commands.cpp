@@ -159,9 +159,7 @@ std::vector<int64_t> parse_indices(const std::string& text, int64_t n) {
 class DataExportCommand : public Command {
 public:
     void attach(CLI::App& app) override {
-        data_ = app.add_subcommand("data", "dataset tools");
-        data_->require_subcommand(1);
-        sub_ = data_->add_subcommand("export", "write observations and factors of a dataset to a NumPy .npz");
+        sub_ = data_group(app).add_subcommand("export", "write observations and factors of a dataset to a NumPy .npz");
         sub_->add_option("name", name_, "dataset name (see `disent-run list datasets`)")->required();
         sub_->add_option("params", params_, "dataset parameters as key=value, e.g. grid_spacing=4");
         sub_->add_option("--indices", indices_, "comma-separated indices or ranges a-b")->required();
@@ -205,12 +203,19 @@ public:
     }
 
 private:
-    CLI::App* data_ = nullptr;
     std::string name_, indices_, out_;
     std::vector<std::string> params_;
 };
 
 }  // namespace
+
+CLI::App& data_group(CLI::App& app) {
+    for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; }))
+        if (s->get_name() == "data") return *s;
+    CLI::App* d = app.add_subcommand("data", "dataset tools: export, ...");
+    d->require_subcommand(1);
+    return *d;
+}
 
 std::vector<std::unique_ptr<Command>> make_commands() {
     std::vector<std::unique_ptr<Command>> v;

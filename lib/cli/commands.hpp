@@ -19,6 +19,10 @@ protected:
     CLI::App* sub_ = nullptr;
 };
 
+// The `data` command group (created on first use); data subcommands attach below it.
+CLI::App& data_group(CLI::App& app);
+
+// Every command, in --help order. Commands in their own files declare their factory here.
 std::vector<std::unique_ptr<Command>> make_commands();
 
 }  // namespace disent::cli
