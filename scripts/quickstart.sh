@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
-bash scripts/build.sh
+bash scripts/build.sh disent-run
 ./build/disent-run train experiments/quickstart.yaml --out runs/quickstart --overwrite "$@"

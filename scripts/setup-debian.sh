@@ -9,6 +9,7 @@ PACKAGES=(
   libcli11-dev libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev
   libhdf5-dev libpng-dev libzip-dev zlib1g-dev
   libgtest-dev
+  liblinear-dev           # SAP's linear SVM (the solver behind scikit-learn's LinearSVC)
   python3-numpy           # test oracles only (NumPy loads our .npz files); never used at run time
 )
 
