@@ -8,8 +8,11 @@ PACKAGES=(
   libtorch-dev            # LibTorch 1.13 (CPU)
   libcli11-dev libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev
   libhdf5-dev libpng-dev libzip-dev zlib1g-dev
+  libmatio-dev            # Cars3D .mat sources (disent-run data prepare cars3d)
   libgtest-dev
+  slurm-wlm munge         # tests/slurm: a real single-node SLURM cluster (slurmctld, slurmd, munged)
   liblinear-dev           # SAP's linear SVM (the solver behind scikit-learn's LinearSVC)
+  clang libclang-rt-14-dev  # the sanitizer build and libFuzzer targets (scripts/sanitize-and-fuzz.sh)
   python3-numpy           # test oracles only (NumPy loads our .npz files); never used at run time
 )
 

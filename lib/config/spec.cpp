@@ -43,6 +43,9 @@ const ParamTable& train_table() {
         {"cuda_graph", ParamType::Bool, "true", "CUDA: capture the whole step once and replay it as a CUDA graph"},
         {"allow_tf32", ParamType::Bool, "true", "CUDA: allow TF32 tensor-core math in convolutions and matmuls"},
         {"bf16_autocast", ParamType::Bool, "false", "CUDA: run the forward pass under bf16 autocast"},
+        {"nonfinite", ParamType::String, "stop",
+         "a NaN/Inf loss term: stop (error naming the step and term; the last good checkpoint is kept) or skip "
+         "(skip that step's update and count it; one host read per step)", {}, {}, {"stop", "skip"}},
     };
     return t;
 }

@@ -23,6 +23,18 @@ metrics::MetricContext metric_context(Experiment& e, uint64_t seed, int64_t enco
         }
         return out;
     };
+    // observations as the model sees them (standardised), for the distances metrics
+    ctx.observe = [ep, encode_batch](const std::vector<int64_t>& indices) {
+        std::vector<float> out;
+        for (size_t start = 0; start < indices.size(); start += static_cast<size_t>(encode_batch)) {
+            size_t end = std::min(indices.size(), start + static_cast<size_t>(encode_batch));
+            std::vector<int64_t> chunk(indices.begin() + start, indices.begin() + end);
+            torch::Tensor x = ep->to_input(ep->render(chunk)).to(torch::kCPU, torch::kFloat32).contiguous();
+            const float* p = x.data_ptr<float>();
+            out.insert(out.end(), p, p + x.numel());
+        }
+        return out;
+    };
     // z size: encode one observation
     ctx.z_size = static_cast<int64_t>(ctx.encode({0}).size());
     return ctx;
@@ -31,12 +43,14 @@ metrics::MetricContext metric_context(Experiment& e, uint64_t seed, int64_t enco
 std::vector<std::pair<std::string, metrics::MetricResult>> run_metrics(Experiment& e, const std::vector<std::string>& names,
                                                                        const std::string& preset, uint64_t seed) {
     std::vector<std::pair<std::string, metrics::MetricResult>> out;
-    for (size_t i = 0; i < names.size(); ++i) {
-        const auto& def = metrics::metric_registry().get(names[i]).make;
-        metrics::MetricContext ctx = metric_context(e, derive_seed(seed, i));
-        out.emplace_back(names[i], def.run(ctx, metrics::preset_params(names[i], preset)));
-    }
+    for (size_t i = 0; i < names.size(); ++i) out.emplace_back(names[i], run_metric(e, names[i], preset, derive_seed(seed, i)));
     return out;
+}
+
+metrics::MetricResult run_metric(Experiment& e, const std::string& name, const std::string& preset, uint64_t metric_seed) {
+    const auto& def = metrics::metric_registry().get(name).make;
+    metrics::MetricContext ctx = metric_context(e, metric_seed);
+    return def.run(ctx, metrics::preset_params(name, preset));
 }
 
 io::Image latent_traversal_grid(Experiment& e, int64_t frames, uint64_t seed) {

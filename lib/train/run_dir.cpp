@@ -29,6 +29,16 @@ RunLock::RunLock(const std::string& run_dir) {
     }
     std::string pid = std::to_string(::getpid()) + "\n";
     if (::ftruncate(fd_, 0) == 0) (void)!::pwrite(fd_, pid.data(), pid.size(), 0);
+    // temporary files of a writer that was killed mid-write (io::write_file_atomic names them
+    // ".<name>.tmp.<pid>.<n>"); nobody else writes here while we hold the lock
+    std::error_code ec;
+    for (const std::string& dir : {run_dir, run_dir + "/checkpoints", run_dir + "/images"}) {
+        if (!fs::is_directory(dir, ec)) continue;
+        for (const auto& entry : fs::directory_iterator(dir, ec)) {
+            const std::string name = entry.path().filename().string();
+            if (name.size() > 1 && name[0] == '.' && name.find(".tmp.") != std::string::npos) fs::remove(entry.path(), ec);
+        }
+    }
 }
 
 RunLock::~RunLock() {

@@ -3,6 +3,8 @@
 #include <ATen/Parallel.h>
 
 #include <chrono>
+#include <cmath>
+#include <limits>
 
 #include "core/error.hpp"
 #include "train/cuda_graph_runner.hpp"
@@ -17,7 +19,8 @@ double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::
 // Eager step: works on CPU and CUDA, with the dataset rendered per batch or resident on the device.
 class EagerRunner : public StepRunner {
 public:
-    EagerRunner(Experiment& e, torch::Tensor resident) : e_(e), resident_(std::move(resident)) {}
+    EagerRunner(Experiment& e, torch::Tensor resident, bool skip_nonfinite)
+        : e_(e), resident_(std::move(resident)), skip_nonfinite_(skip_nonfinite) {}
 
     void run(int64_t step, const std::vector<std::vector<int64_t>>& obs, StepTimes& t) override {
         auto t0 = Clock::now();
@@ -37,13 +40,13 @@ public:
         e_.optimizer->zero_grad();
         lt.loss.backward();
         auto t3 = Clock::now();
-        e_.optimizer->step();
+        // train.nonfinite=skip: leave the parameters and optimiser state untouched (one host read per step)
+        if (skip_nonfinite_ && !torch::isfinite(lt.loss.detach()).all().item<bool>()) e_.optimizer->zero_grad();
+        else e_.optimizer->step();
         auto t4 = Clock::now();
         std::vector<torch::Tensor> vals{lt.loss.detach()};
         for (auto& kv : lt.terms) vals.push_back(kv.second);
-        torch::Tensor now = torch::stack(vals).to(torch::kFloat64);
-        sums_ = sums_.defined() ? sums_ + now : now;
-        ++count_;
+        rows_.push_back(torch::stack(vals).to(torch::kFloat64));
         t.data_s += std::chrono::duration<double>(t1 - t0).count();
         t.forward_s += std::chrono::duration<double>(t2 - t1).count();
         t.backward_s += std::chrono::duration<double>(t3 - t2).count();
@@ -56,26 +59,58 @@ public:
 private:
     Experiment& e_;
     torch::Tensor resident_;
+    bool skip_nonfinite_;
 };
 
 }  // namespace
 
 uint64_t noise_seed(uint64_t run_seed, int64_t step) { return derive_seed(run_seed, 1000003 + static_cast<uint64_t>(step)); }
 
-std::vector<double> StepRunner::take_means() {
+torch::Tensor StepRunner::recorded() { return rows_.empty() ? torch::Tensor() : torch::stack(rows_); }
+
+void StepRunner::reset_recorded() { rows_.clear(); }
+
+IntervalStats StepRunner::peek() {
     synchronize();
-    std::vector<double> out;
-    if (!sums_.defined() || count_ == 0) return out;
-    torch::Tensor m = (sums_ / static_cast<double>(count_)).to(torch::kCPU);
-    out.assign(m.data_ptr<double>(), m.data_ptr<double>() + m.numel());
-    sums_.zero_();
-    count_ = 0;
-    return out;
+    IntervalStats st;
+    torch::Tensor h = recorded();
+    if (!h.defined() || h.size(0) == 0) return st;
+    h = h.to(torch::kCPU, torch::kFloat64).contiguous();
+    const int64_t n = h.size(0), t = h.size(1);
+    const double* p = h.data_ptr<double>();
+    st.steps = n;
+    st.means.assign(static_cast<size_t>(t), 0.0);
+    int64_t finite_rows = 0;
+    for (int64_t i = 0; i < n; ++i) {
+        int bad = -1;
+        for (int64_t j = 0; j < t && bad < 0; ++j)
+            if (!std::isfinite(p[i * t + j])) bad = static_cast<int>(j);
+        if (bad >= 0) {
+            if (st.first_nonfinite < 0) {
+                st.first_nonfinite = i;
+                st.nonfinite_term = bad;
+                st.nonfinite_value = p[i * t + bad];
+            }
+            ++st.nonfinite_steps;
+            continue;
+        }
+        for (int64_t j = 0; j < t; ++j) st.means[j] += p[i * t + j];
+        ++finite_rows;
+    }
+    for (auto& m : st.means) m = finite_rows ? m / finite_rows : std::numeric_limits<double>::quiet_NaN();
+    return st;
+}
+
+IntervalStats StepRunner::take() {
+    IntervalStats st = peek();
+    reset_recorded();
+    return st;
 }
 
 StepOptions StepOptions::from(const Params& train) {
     StepOptions o;
     o.data_on_device = train.get_string("data_on_device");
+    o.skip_nonfinite = train.get_string("nonfinite") == "skip";
     o.cuda_graph = train.get_bool("cuda_graph");
     o.allow_tf32 = train.get_bool("allow_tf32");
     o.bf16_autocast = train.get_bool("bf16_autocast");
@@ -99,7 +134,8 @@ torch::Tensor render_all(const data::GroundTruthData& ds, torch::Device device) 
     return out;
 }
 
-std::unique_ptr<StepRunner> make_step_runner(Experiment& e, const StepOptions& opts, int64_t batch_size) {
+std::unique_ptr<StepRunner> make_step_runner(Experiment& e, const StepOptions& opts, int64_t batch_size,
+                                             int64_t log_every) {
     const bool cuda = e.device.is_cuda();
     if (cuda) {
         at::globalContext().setAllowTF32CuBLAS(opts.allow_tf32);
@@ -113,11 +149,11 @@ std::unique_ptr<StepRunner> make_step_runner(Experiment& e, const StepOptions& o
                         " GiB as uint8; use auto or false");
     torch::Tensor data = resident ? render_all(*e.dataset, e.device) : torch::Tensor();
     if (cuda && (opts.cuda_graph || opts.bf16_autocast)) {
-        if (auto runner = make_cuda_graph_runner(e, data, opts, batch_size)) return runner;
+        if (auto runner = make_cuda_graph_runner(e, data, opts, batch_size, log_every)) return runner;
     }
     if (opts.bf16_autocast && cuda)
         throw UserError("key 'train.bf16_autocast' needs a CUDA build of disent-run with graph support");
-    return std::make_unique<EagerRunner>(e, data);
+    return std::make_unique<EagerRunner>(e, data, opts.skip_nonfinite);
 }
 
 }  // namespace disent::train

@@ -117,6 +117,7 @@ struct RunState {
     double train_seconds = 0;  // time inside training steps, all sessions
     double wall_seconds = 0;   // whole-run wall time, all sessions
     int64_t steps_timed = 0;
+    int64_t skipped_steps = 0;  // steps whose update was skipped (train.nonfinite=skip)
 };
 
 void record_metrics(RunState& st, int64_t step, const std::string& phase,
@@ -140,9 +141,12 @@ std::string versions_string() {
            std::to_string(TORCH_VERSION_MINOR) + "." + std::to_string(TORCH_VERSION_PATCH);
 }
 
-void write_summary(const RunState& st, const Experiment& e, const std::string& status, int64_t step) {
+void write_summary(const RunState& st, const Experiment& e, const std::string& status, int64_t step,
+                   const std::string& error = "") {
     nlohmann::json j;
     j["status"] = status;
+    if (!error.empty()) j["error"] = error;
+    j["skipped_nonfinite_steps"] = st.skipped_steps;
     j["step"] = step;
     j["steps"] = e.cfg.section("train").get_int("steps");
     j["framework"] = e.cfg.component("framework");
@@ -195,8 +199,25 @@ TrainResult run_loop(Experiment& e, RunState& st, int64_t start_step, const Trai
                   (start_step ? " | resuming at step " + std::to_string(start_step) : ""));
 
     IndexStream stream(e.dataset->states().size(), derive_seed(e.seed, 2));
-    std::unique_ptr<StepRunner> runner = make_step_runner(e, StepOptions::from(tr), batch);
+    const StepOptions step_opts = StepOptions::from(tr);
+    std::unique_ptr<StepRunner> runner = make_step_runner(e, step_opts, batch, log_every);
     progress.line("[run] step runner: " + runner->describe());
+    // train.nonfinite=stop: a NaN/Inf loss term ends the run before anything is written from the bad
+    // weights (no checkpoint, no metrics), naming the step and the term.
+    auto fail_if_nonfinite = [&](const IntervalStats& is, int64_t done) {
+        if (step_opts.skip_nonfinite || is.first_nonfinite < 0) return;
+        const int64_t bad_step = done - is.steps + 1 + is.first_nonfinite;
+        const std::string term = is.nonfinite_term == 0 ? "loss" : term_names[is.nonfinite_term - 1];
+        const bool have_ckpt = std::filesystem::exists(st.paths.last_checkpoint());
+        const std::string msg = "non-finite " + term + " (" + fmt(is.nonfinite_value) + ") at step " + std::to_string(bad_step) +
+                                "; the run stopped without writing from the bad weights; " +
+                                (have_ckpt ? "the last good checkpoint is " + st.paths.last_checkpoint() + " (step " +
+                                                 std::to_string(read_checkpoint_info(st.paths.last_checkpoint()).step) + ")"
+                                           : std::string("no checkpoint was written yet")) +
+                                "; to skip such steps instead use train.nonfinite=skip";
+        write_summary(st, e, "failed", done - is.steps, msg);
+        throw std::runtime_error(msg);
+    };
     SignalScope signals;
     Interval iv;
     const auto session_start = Clock::now();
@@ -222,16 +243,11 @@ TrainResult run_loop(Experiment& e, RunState& st, int64_t start_step, const Trai
 
         if (done % log_every == 0 || done == steps) {
             auto t_sync = Clock::now();
-            const std::vector<double> means = runner->take_means();  // the interval's only device read
+            const IntervalStats is = runner->take();  // the interval's only device read
             iv.step_s += seconds_since(t_sync);
-            const double* m = means.data();
-            for (size_t i = 0; i < means.size(); ++i) {
-                if (!std::isfinite(m[i])) {
-                    throw std::runtime_error("non-finite " + std::string(i == 0 ? "loss" : term_names[i - 1]) +
-                                             " in steps " + std::to_string(done - iv.steps + 1) + ".." + std::to_string(done) +
-                                             "; the last good checkpoint is " + st.paths.last_checkpoint());
-                }
-            }
+            fail_if_nonfinite(is, done);
+            st.skipped_steps += is.nonfinite_steps;
+            const double* m = is.means.data();
             const double sps = iv.steps / std::max(iv.step_s, 1e-9);
             st.train_seconds += iv.step_s;
             st.steps_timed += iv.steps;
@@ -244,6 +260,7 @@ TrainResult run_loop(Experiment& e, RunState& st, int64_t start_step, const Trai
             }
             row.push_back(io::format_double(sps));
             line << " steps/s=" << fmt(sps, 4) << " img/s=" << fmt(sps * batch * num_obs, 4);
+            if (st.skipped_steps) line << " skipped_nonfinite=" << st.skipped_steps;
             const double phase_s[4] = {iv.phases.data_s, iv.phases.forward_s, iv.phases.backward_s, iv.phases.optimizer_s};
             for (int i = 0; i < 4; ++i) {
                 const double ms = 1000.0 * phase_s[i] / iv.steps;
@@ -256,8 +273,12 @@ TrainResult run_loop(Experiment& e, RunState& st, int64_t start_step, const Trai
             else progress.line(line.str());
             iv.reset();
         }
-        if (metric_every > 0 && done % metric_every == 0 && !during.empty()) {
-            runner->synchronize();
+        const int sig = g_stop_signal.load();
+        const bool stop = sig != 0 || done == opts.stop_after;
+        const bool want_metrics = metric_every > 0 && done % metric_every == 0 && !during.empty();
+        const bool want_ckpt = (ckpt_every > 0 && done % ckpt_every == 0) || stop || done == steps;
+        if (want_metrics || want_ckpt) fail_if_nonfinite(runner->peek(), done);
+        if (want_metrics) {
             e.framework->model()->eval();
             auto t = Clock::now();
             auto res = run_metrics(e, during, mc.get_string("during_preset"), derive_seed(e.seed, 5 + static_cast<uint64_t>(done)));
@@ -270,10 +291,7 @@ TrainResult run_loop(Experiment& e, RunState& st, int64_t start_step, const Trai
             progress.line(line.str());
             e.framework->model()->train();
         }
-        const int sig = g_stop_signal.load();
-        const bool stop = sig != 0 || done == opts.stop_after;
-        if ((ckpt_every > 0 && done % ckpt_every == 0) || stop || done == steps) {
-            runner->synchronize();
+        if (want_ckpt) {
             checkpoint(st, e, done);
             st.train_csv.save(st.paths.train_csv());
             st.metrics_csv.save(st.paths.metrics_csv());
@@ -342,12 +360,14 @@ TrainResult resume_run(const config::Catalog& catalog, const TrainOptions& opts)
     st.paths.root = opts.run_dir;
     if (!std::filesystem::exists(st.paths.config()))
         throw UserError("'" + opts.run_dir + "' is not a run directory (no config.yaml)");
-    if (!std::filesystem::exists(st.paths.last_checkpoint()))
-        throw UserError("run '" + opts.run_dir + "' has no checkpoint to resume from (" + st.paths.last_checkpoint() + ")");
     config::ResolvedConfig cfg = config::resolve_file(st.paths.config(), {}, catalog);
     Experiment e = build_experiment(cfg);
     RunLock lock(st.paths.root);
-    CheckpointInfo info = load_checkpoint(st.paths.last_checkpoint(), *e.framework, *e.optimizer);
+    CheckpointInfo info;  // step 0: a run stopped before its first checkpoint starts again from the beginning
+    if (std::filesystem::exists(st.paths.last_checkpoint()))
+        info = load_checkpoint(st.paths.last_checkpoint(), *e.framework, *e.optimizer);
+    else
+        (opts.out ? *opts.out : std::cout) << "[run] " << st.paths.root << " has no checkpoint yet: starting from step 0\n";
     st.train_csv = std::filesystem::exists(st.paths.train_csv()) ? io::CsvTable::load(st.paths.train_csv()) : io::CsvTable{};
     if (st.train_csv.header.empty()) st.train_csv.header = train_header(e);
     st.metrics_csv = std::filesystem::exists(st.paths.metrics_csv()) ? io::CsvTable::load(st.paths.metrics_csv()) : io::CsvTable{};
@@ -363,6 +383,7 @@ TrainResult resume_run(const config::Catalog& catalog, const TrainOptions& opts)
     if (std::filesystem::exists(st.paths.summary())) {
         auto j = io::read_json(st.paths.summary());
         st.wall_seconds = j.value("wall_time_s", 0.0);
+        st.skipped_steps = j.value("skipped_nonfinite_steps", int64_t{0});
     }
     const int64_t steps = cfg.section("train").get_int("steps");
     if (info.step >= steps && std::filesystem::exists(st.paths.summary()) &&

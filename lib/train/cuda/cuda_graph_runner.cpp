@@ -51,7 +51,7 @@ private:
 
 class CudaRunner : public StepRunner {
 public:
-    CudaRunner(Experiment& e, torch::Tensor resident, const StepOptions& opts, int64_t batch)
+    CudaRunner(Experiment& e, torch::Tensor resident, const StepOptions& opts, int64_t batch, int64_t log_every)
         : e_(e), resident_(std::move(resident)), opts_(opts), stream_(at::cuda::getStreamFromPool()) {
         const int64_t num_obs = e.sampler->num_obs();
         auto dev = torch::TensorOptions().device(e.device);
@@ -63,8 +63,11 @@ public:
             static_in_ = torch::zeros(shape, dev.dtype(torch::kUInt8));
             for (auto& p : pinned_) p = torch::zeros(shape, torch::TensorOptions().dtype(torch::kUInt8).pinned_memory(true));
         }
-        sums_ = torch::zeros({static_cast<int64_t>(e.framework->term_names().size()) + 1}, dev.dtype(torch::kFloat64));
-        use_graph_ = opts.cuda_graph && e.optimizer->make_capturable();
+        // per-step [loss, terms...] rows, written inside the graph at a device-side position
+        history_ = torch::zeros({log_every, static_cast<int64_t>(e.framework->term_names().size()) + 1}, dev.dtype(torch::kFloat64));
+        pos_ = torch::zeros({1}, dev.dtype(torch::kInt64));
+        // train.nonfinite=skip needs a host decision per step, which a graph cannot make
+        use_graph_ = opts.cuda_graph && !opts.skip_nonfinite && e.optimizer->make_capturable();
     }
 
     void run(int64_t step, const std::vector<std::vector<int64_t>>& obs, StepTimes& t) override {
@@ -132,10 +135,19 @@ private:
         }
         e_.optimizer->zero_grad();
         lt.loss.backward();
-        e_.optimizer->step();
+        if (opts_.skip_nonfinite && !torch::isfinite(lt.loss.detach()).all().item<bool>()) e_.optimizer->zero_grad();
+        else e_.optimizer->step();
         std::vector<torch::Tensor> vals{lt.loss.detach().to(torch::kFloat32)};
         for (auto& kv : lt.terms) vals.push_back(kv.second.to(torch::kFloat32));
-        sums_.add_(torch::stack(vals).to(torch::kFloat64));
+        history_.index_copy_(0, pos_, torch::stack(vals).to(torch::kFloat64).unsqueeze(0));
+        pos_.add_(1);
+    }
+
+    torch::Tensor recorded() override { return history_.narrow(0, 0, count_); }
+    void reset_recorded() override {
+        c10::cuda::CUDAStreamGuard guard(stream_);
+        pos_.zero_();
+        count_ = 0;
     }
 
     Experiment& e_;
@@ -149,13 +161,15 @@ private:
     bool use_graph_ = false;
     int warmup_left_ = 3;
     std::unique_ptr<at::cuda::CUDAGraph> graph_;
+    torch::Tensor history_, pos_;
+    int64_t count_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<StepRunner> make_cuda_graph_runner(Experiment& e, torch::Tensor resident, const StepOptions& opts,
-                                                   int64_t batch_size) {
-    return std::make_unique<CudaRunner>(e, std::move(resident), opts, batch_size);
+                                                   int64_t batch_size, int64_t log_every) {
+    return std::make_unique<CudaRunner>(e, std::move(resident), opts, batch_size, log_every);
 }
 
 bool cuda_runner_available() { return true; }

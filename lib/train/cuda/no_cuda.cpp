@@ -3,7 +3,9 @@
 
 namespace disent::train {
 
-std::unique_ptr<StepRunner> make_cuda_graph_runner(Experiment&, torch::Tensor, const StepOptions&, int64_t) { return nullptr; }
+std::unique_ptr<StepRunner> make_cuda_graph_runner(Experiment&, torch::Tensor, const StepOptions&, int64_t, int64_t) {
+    return nullptr;
+}
 bool cuda_runner_available() { return false; }
 
 }  // namespace disent::train

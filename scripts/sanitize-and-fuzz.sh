@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Sanitizer build (clang, ASan + UBSan) of the torch-free libraries and their unit tests, then a short
+# libFuzzer run of every fuzz target from its seed corpus (fuzz/corpus/<target>/). Run by .ci/run after
+# the main test suite. FUZZ_SECONDS (default 10) per target. Crashes are saved under build-san/crashes/;
+# each one found becomes a regression input under tests/fuzz-regressions/ (replayed below).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+CC=clang CXX=clang++ cmake -S . -B build-san -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDISENT_SANITIZE=ON >/dev/null
+cmake --build build-san -j"$(nproc)"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+(cd build-san && ctest --output-on-failure -j"$(nproc)")
+mkdir -p build-san/crashes
+status=0
+for target in fuzz_spec fuzz_npz fuzz_png fuzz_csv fuzz_checkpoint; do
+  corpus=fuzz/corpus/${target#fuzz_}
+  work=build-san/corpus/${target#fuzz_}
+  mkdir -p "$work"
+  # replay the regression inputs of earlier crashes first
+  if [ -d "tests/fuzz-regressions/${target#fuzz_}" ]; then
+    ./build-san/$target tests/fuzz-regressions/${target#fuzz_}/* >/dev/null 2>&1 || { echo "REGRESSION: $target"; status=1; }
+  fi
+  echo "== $target: ${FUZZ_SECONDS}s from $(ls "$corpus" | wc -l) seeds"
+  if ! ./build-san/$target -max_total_time="$FUZZ_SECONDS" -max_len=65536 -timeout=10 -rss_limit_mb=4096 \
+        -artifact_prefix=build-san/crashes/${target}- -print_final_stats=1 "$work" "$corpus" 2>build-san/$target.log; then
+    echo "FUZZ FAILURE in $target:"; tail -30 build-san/$target.log; status=1
+  else
+    grep -E "stat::number_of_executed_units|cov:" build-san/$target.log | tail -2
+  fi
+done
+exit $status
