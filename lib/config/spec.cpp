@@ -121,7 +121,7 @@ RawConfig parse_yaml(const std::string& text, const std::string& file) {
     const auto names = all_top_names();
     for (auto it = root.begin(); it != root.end(); ++it) {
         const std::string key = it->first.as<std::string>();
-        const YAML::Node& val = it->second;
+        const YAML::Node val = it->second;  // a copy: it-> points into a temporary (ASan found the dangling reference)
         const std::string loc = where(file, it->first);
         if (is_named_section(key) || is_fixed_section(key)) {
             if (val.IsScalar() && is_named_section(key)) {

@@ -288,7 +288,8 @@ Params make_params(const ParamTable& table, const std::map<std::string, std::str
         const std::string& text = it == overrides.end() ? spec.default_text : it->second;
         p.set(spec.name, parse_value(spec, text, "parameter '" + spec.name + "'"));
     }
-    for (const auto& [k, _] : overrides) {
+    for (const auto& kv : overrides) {
+        const std::string& k = kv.first;  // (clang 14 cannot capture structured bindings)
         bool known = std::any_of(table.begin(), table.end(), [&](const ParamSpec& s) { return s.name == k; });
         if (!known) throw UserError("parameter '" + k + "' is unknown");
     }
