@@ -108,7 +108,19 @@ std::string where(const std::string& file, const YAML::Node& n) {
     return file + ":" + std::to_string(n.Mark().line + 1);
 }
 
+RawConfig parse_yaml_nodes(const std::string& text, const std::string& file);
+
+// yaml-cpp reports conversion problems (e.g. a mapping used as a key) with its own exceptions: turn
+// every one of them into a one-line UserError naming the file and line (found by fuzz_spec).
 RawConfig parse_yaml(const std::string& text, const std::string& file) {
+    try {
+        return parse_yaml_nodes(text, file);
+    } catch (const YAML::Exception& e) {
+        throw UserError(file + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+    }
+}
+
+RawConfig parse_yaml_nodes(const std::string& text, const std::string& file) {
     YAML::Node root;
     try {
         root = YAML::Load(text);
@@ -120,6 +132,7 @@ RawConfig parse_yaml(const std::string& text, const std::string& file) {
     if (!root.IsMap()) throw UserError(file + ": expected a mapping of sections at the top level");
     const auto names = all_top_names();
     for (auto it = root.begin(); it != root.end(); ++it) {
+        if (!it->first.IsScalar()) throw UserError(where(file, it->first) + ": keys must be plain names");
         const std::string key = it->first.as<std::string>();
         const YAML::Node val = it->second;  // a copy: it-> points into a temporary (ASan found the dangling reference)
         const std::string loc = where(file, it->first);
@@ -132,6 +145,7 @@ RawConfig parse_yaml(const std::string& text, const std::string& file) {
             if (!val.IsMap())
                 throw UserError(loc + ": section '" + key + "' must be a mapping of key: value");
             for (auto jt = val.begin(); jt != val.end(); ++jt) {
+                if (!jt->first.IsScalar()) throw UserError(where(file, jt->first) + ": keys must be plain names");
                 const std::string sub = jt->first.as<std::string>();
                 if (jt->second.IsMap())
                     throw UserError(where(file, jt->first) + ": key '" + key + "." + sub +

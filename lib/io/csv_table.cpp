@@ -11,7 +11,11 @@ namespace disent::io {
 
 namespace {
 
-bool needs_quotes(const std::string& f) { return f.find_first_of(",\"\r\n") != std::string::npos; }
+// A field starting with a UTF-8 byte order mark is quoted too: at the start of a file the reader would
+// take the mark for Excel's and drop it (found by fuzz_csv).
+bool needs_quotes(const std::string& f) {
+    return f.find_first_of(",\"\r\n") != std::string::npos || f.compare(0, 3, "\xEF\xBB\xBF") == 0;
+}
 
 void append_field(std::string& out, const std::string& f) {
     if (!needs_quotes(f)) {
