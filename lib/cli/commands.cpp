@@ -224,6 +224,12 @@ std::vector<std::unique_ptr<Command>> make_commands() {
     v.push_back(std::make_unique<ConfigCommand>());
     v.push_back(std::make_unique<ListCommand>());
     v.push_back(std::make_unique<DataExportCommand>());
+    v.push_back(make_evaluate_command());
+    v.push_back(make_data_prepare_command());
+    v.push_back(make_data_info_command());
+    v.push_back(make_data_stats_command());
+    v.push_back(make_sweep_command());
+    v.push_back(make_analyse_command());
     return v;
 }
 

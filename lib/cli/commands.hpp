@@ -22,7 +22,19 @@ protected:
 // The `data` command group (created on first use); data subcommands attach below it.
 CLI::App& data_group(CLI::App& app);
 
+// `analyse` (lib/cli/cmd_analyse.cpp): the paper's analyses of a dataset or a trained run.
+std::unique_ptr<Command> make_analyse_command();
+
+// `data prepare|info|stats` (cmd_data.cpp): the prepared-dataset store and normalisation constants.
+std::unique_ptr<Command> make_data_prepare_command();
+std::unique_ptr<Command> make_data_info_command();
+std::unique_ptr<Command> make_data_stats_command();
+
 // Every command, in --help order. Commands in their own files declare their factory here.
 std::vector<std::unique_ptr<Command>> make_commands();
+std::unique_ptr<Command> make_evaluate_command();  // cmd_evaluate.cpp
+
+// `sweep plan|run|submit|status|aggregate` (cmd_sweep.cpp).
+std::unique_ptr<Command> make_sweep_command();
 
 }  // namespace disent::cli

@@ -2,8 +2,11 @@
 
 #include <mutex>
 
+#include "data/real_datasets.hpp"
 #include "data/samplers.hpp"
 #include "data/xcolumns.hpp"
+#include "data/xyblocks.hpp"
+#include "data/xyobject.hpp"
 #include "data/xysinglesquare.hpp"
 #include "data/xysquares.hpp"
 #include "data/xysquares_minimal.hpp"
@@ -33,6 +36,19 @@ void add_dataset(const std::string& key) {
                            [](const Params& p) -> std::unique_ptr<GroundTruthData> { return std::make_unique<D>(p); });
 }
 
+// A file-backed dataset (real_datasets.hpp): needs `disent-run data prepare` first.
+void add_real_dataset(const RealDatasetSpec& spec) {
+    ComponentInfo info;
+    info.name = spec.key;
+    info.description = spec.description;
+    info.params = PreparedData::param_table();
+    info.traits["data_name"] = spec.folder;
+    info.traits["needs_prepare"] = "true";
+    dataset_registry().add(std::move(info), [spec](const Params& p) -> std::unique_ptr<GroundTruthData> {
+        return std::make_unique<PreparedData>(spec, p);
+    });
+}
+
 template <class S>
 void add_sampler(const std::string& key, const std::string& description, const std::string& input_mode,
                  int num_obs) {
@@ -54,6 +70,10 @@ void register_all() {
         add_dataset<XYSquaresData>("xysquares");
         add_dataset<XYSingleSquareData>("xysinglesquare");
         add_dataset<XColumnsData>("xcolumns");
+        add_dataset<XYObjectData>("xyobject");
+        add_dataset<XYObjectShadedData>("xyobject_shaded");
+        add_dataset<XYBlocksData>("xyblocks");
+        for (const auto& spec : real_dataset_specs()) add_real_dataset(spec);
 
         add_sampler<SingleSampler>("single", "the observation alone: (idx,)", "single", 1);
         add_sampler<GroundTruthPairSampler>(

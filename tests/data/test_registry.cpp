@@ -29,7 +29,10 @@ TEST(DataRegistry, NamesTraitsAndTables) {
     register_all();  // idempotent
     auto ds = dataset_registry().names();
     for (auto n : {"xysquares_minimal", "xysquares", "xysinglesquare", "xcolumns"}) EXPECT_TRUE(contains(ds, n)) << n;
-    EXPECT_EQ(ds.size(), 4u);
+    for (auto n : {"xyobject", "xyobject_shaded", "xyblocks", "dsprites", "shapes3d", "cars3d", "smallnorb", "mpi3d_toy",
+                   "mpi3d_realistic", "mpi3d_real"})
+        EXPECT_TRUE(contains(ds, n)) << n;
+    EXPECT_EQ(ds.size(), 14u);
     EXPECT_EQ(dataset_registry().get("xysquares").info.traits.at("data_name"), "xy_squares");
     EXPECT_EQ(dataset_registry().get("xcolumns").info.traits.at("data_name"), "x_columns");
     auto ss = sampler_registry().names();

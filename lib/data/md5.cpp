@@ -1,0 +1,117 @@
+#include "data/md5.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace disent::data {
+
+namespace {
+const uint32_t K[64] = {
+    0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+    0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+    0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+    0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+    0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+    0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+    0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+    0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
+const int S[64] = {7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9,  14, 20, 5, 9,
+                   14, 20, 5, 9,  14, 20, 5, 9,  14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+                   4,  11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
+inline uint32_t rotl(uint32_t x, int c) { return (x << c) | (x >> (32 - c)); }
+}  // namespace
+
+Md5::Md5() : h_{0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476} {}
+
+void Md5::block(const uint8_t* p) {
+    uint32_t m[16];
+    for (int i = 0; i < 16; ++i)
+        m[i] = uint32_t(p[4 * i]) | uint32_t(p[4 * i + 1]) << 8 | uint32_t(p[4 * i + 2]) << 16 | uint32_t(p[4 * i + 3]) << 24;
+    uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3];
+    for (int i = 0; i < 64; ++i) {
+        uint32_t f;
+        int g;
+        if (i < 16) f = (b & c) | (~b & d), g = i;
+        else if (i < 32) f = (d & b) | (~d & c), g = (5 * i + 1) % 16;
+        else if (i < 48) f = b ^ c ^ d, g = (3 * i + 5) % 16;
+        else f = c ^ (b | ~d), g = (7 * i) % 16;
+        const uint32_t t = d;
+        d = c;
+        c = b;
+        b = b + rotl(a + f + K[i] + m[g], S[i]);
+        a = t;
+    }
+    h_[0] += a, h_[1] += b, h_[2] += c, h_[3] += d;
+}
+
+void Md5::update(const void* data, size_t n) {
+    const uint8_t* p = static_cast<const uint8_t*>(data);
+    len_ += n;
+    while (n > 0) {
+        const size_t take = std::min(n, 64 - fill_);
+        std::memcpy(buf_ + fill_, p, take);
+        fill_ += take, p += take, n -= take;
+        if (fill_ == 64) block(buf_), fill_ = 0;
+    }
+}
+
+std::string Md5::hex() {
+    const uint64_t bits = len_ * 8;
+    const uint8_t pad = 0x80, zero = 0;
+    update(&pad, 1);
+    while (fill_ != 56) update(&zero, 1);
+    uint8_t l[8];
+    for (int i = 0; i < 8; ++i) l[i] = static_cast<uint8_t>(bits >> (8 * i));
+    update(l, 8);
+    char out[33];
+    for (int i = 0; i < 16; ++i) std::snprintf(out + 2 * i, 3, "%02x", (h_[i / 4] >> (8 * (i % 4))) & 0xff);
+    return std::string(out, 32);
+}
+
+std::string md5_hex(const std::string& bytes) {
+    Md5 m;
+    m.update(bytes.data(), bytes.size());
+    return m.hex();
+}
+
+std::string file_hash(const std::string& path, const std::string& mode) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw UserError("cannot read '" + path + "'");
+    f.seekg(0, std::ios::end);
+    const uint64_t size = static_cast<uint64_t>(f.tellg());
+    f.seekg(0);
+    Md5 m;
+    std::vector<char> buf(1 << 20);
+    auto hash_range = [&](uint64_t off, uint64_t n) {
+        f.seekg(static_cast<std::streamoff>(off));
+        while (n > 0) {
+            const size_t take = static_cast<size_t>(std::min<uint64_t>(n, buf.size()));
+            f.read(buf.data(), static_cast<std::streamsize>(take));
+            if (static_cast<size_t>(f.gcount()) != take) throw UserError("cannot read '" + path + "': short read");
+            m.update(buf.data(), take);
+            n -= take;
+        }
+    };
+    if (mode == "full") {
+        hash_range(0, size);
+    } else if (mode == "fast") {
+        uint8_t be[8];
+        for (int i = 0; i < 8; ++i) be[i] = static_cast<uint8_t>(size >> (8 * (7 - i)));
+        m.update(be, 8);
+        const uint64_t chunk = 16384;
+        if (size < 3 * chunk) {
+            hash_range(0, size);
+        } else {
+            for (uint64_t k = 0; k < 3; ++k) hash_range(k * (size - chunk) / 2, chunk);
+        }
+    } else {
+        throw UserError("hash mode must be 'fast' or 'full', got '" + mode + "'");
+    }
+    return m.hex();
+}
+
+}  // namespace disent::data
