@@ -20,8 +20,10 @@ import time
 import numpy as np
 import scipy.stats
 import sklearn
+import scipy.linalg
+from sklearn import linear_model, preprocessing, svm
 from sklearn.ensemble import GradientBoostingClassifier
-from sklearn.metrics import mutual_info_score
+from sklearn.metrics import mutual_info_score, roc_auc_score
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "..", "tests", "metrics", "data")
@@ -80,6 +82,96 @@ def completeness(r):
     if r.sum() == 0.0:
         r = np.ones_like(r)
     return np.sum(per_factor * r.sum(axis=0) / r.sum())
+
+
+# --- disentanglement_lib's SAP, modularity/explicitness, unsupervised and IRS formulas -----------------
+def sap(mus, ys, mus_test, ys_test, continuous):
+    num_latents, num_factors = mus.shape[0], ys.shape[0]
+    score = np.zeros([num_latents, num_factors])
+    for i in range(num_latents):
+        for j in range(num_factors):
+            if continuous:
+                c = np.cov(mus[i, :], ys[j, :], ddof=1)
+                score[i, j] = c[0, 1] ** 2 / (c[0, 0] * c[1, 1]) if c[0, 0] > 1e-12 else 0.0
+            else:
+                clf = svm.LinearSVC(C=0.01, class_weight="balanced")
+                clf.fit(mus[i, :][:, np.newaxis], ys[j, :])
+                score[i, j] = np.mean(clf.predict(mus_test[i, :][:, np.newaxis]) == ys_test[j, :])
+    s = np.sort(score, axis=0)
+    return np.mean(s[-1, :] - s[-2, :])
+
+
+def modularity(mi):
+    sq = np.square(mi)
+    mx = np.max(sq, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = 1.0 - (np.sum(sq, axis=1) - mx) / (mx * (sq.shape[1] - 1.0))
+    score[mx == 0.0] = 0.0
+    return np.mean(score)
+
+
+def explicitness(mus, ys, mus_test, ys_test):
+    mean, std = np.mean(mus, axis=1)[:, None], np.std(mus, axis=1)[:, None]
+    xtr, xte = ((mus - mean) / std).T, ((mus_test - mean) / std).T
+    tr, te = [], []
+    for j in range(ys.shape[0]):
+        clf = linear_model.LogisticRegression().fit(xtr, ys[j])
+        mlb = preprocessing.MultiLabelBinarizer()
+        tr.append(roc_auc_score(mlb.fit_transform(np.expand_dims(ys[j], 1)), clf.predict_proba(xtr)))
+        te.append(roc_auc_score(mlb.fit_transform(np.expand_dims(ys_test[j], 1)), clf.predict_proba(xte)))
+    return np.mean(tr), np.mean(te)
+
+
+def unsupervised(mus):
+    cov = np.cov(mus)
+    tc = 0.5 * (np.sum(np.log(np.diag(cov))) - np.linalg.slogdet(cov)[1])
+    wc = 2 * np.trace(cov) - 2 * np.trace(scipy.linalg.sqrtm(cov * np.expand_dims(np.diag(cov), axis=1)))
+    d = histogram_discretize(mus)
+    mi = discrete_mutual_info(d, d)
+    np.fill_diagonal(mi, 0)
+    z = mus.shape[0]
+    return {"unsup.gauss_total_corr": tc, "unsup.gauss_wasser_corr": np.real(wc),
+            "unsup.gauss_wasser_corr_norm": np.real(wc) / np.sum(np.diag(cov)), "unsup.mi_score": np.sum(mi) / (z * z - z)}
+
+
+def irs(mus, ys, q=0.99):
+    ys = histogram_discretize(ys)
+    mus = mus[mus.std(axis=1) > 0, :]
+    gen, lat = ys.T, mus.T
+    max_dev = np.max(np.abs(lat - lat.mean(axis=0)), axis=0)
+    cum = np.zeros([lat.shape[1], gen.shape[1]])
+    for i in range(gen.shape[1]):
+        u = np.unique(gen[:, i], axis=0)
+        for k in range(u.shape[0]):
+            match = gen[:, i] == u[k]
+            diffs = np.abs(lat[match, :] - np.mean(lat[match, :], axis=0))
+            cum[:, i] += np.percentile(diffs, q=q * 100, axis=0)
+        cum[:, i] /= u.shape[0]
+    scores = (1.0 - cum / max_dev[:, np.newaxis]).max(axis=1)
+    return np.average(scores, weights=max_dev) if np.sum(max_dev) > 0 else np.mean(scores)
+
+
+def more_scores(z_train, y_train, z_test, y_test):
+    """SAP (continuous exact; discrete = mean over SAP_SEEDS LinearSVC random states), modularity,
+    explicitness, unsupervised, IRS on the same fixture codes."""
+    out = {}
+    runs = []
+    t0 = time.perf_counter()
+    for rep in range(SAP_SEEDS):
+        np.random.seed(rep)  # LinearSVC(random_state=None) draws its liblinear seed from the global RNG
+        runs.append(sap(z_train, y_train, z_test, y_test, False))
+    out["sklearn_sap_seconds"] = (time.perf_counter() - t0) / SAP_SEEDS
+    out["sap.score"] = np.mean(runs)
+    out["spread.sap.score"] = np.max(runs) - np.min(runs)
+    out["sap_continuous.score"] = sap(z_train, y_train, z_test, y_test, True)
+    out["modularity.modularity_score"] = modularity(discrete_mutual_info(histogram_discretize(z_train), y_train))
+    out["modularity.explicitness_score_train"], out["modularity.explicitness_score_test"] = explicitness(z_train, y_train, z_test, y_test)
+    out.update(unsupervised(z_train))
+    out["irs.score"] = irs(z_train, y_train)
+    return out
+
+
+SAP_SEEDS = 3
 
 
 # --- seeded datasets ---------------------------------------------------------------------------------
@@ -174,6 +266,7 @@ def main():
         for i, key in enumerate(DCI_KEYS):
             scores["spread." + key] = dci[:, i].max() - dci[:, i].min()
         scores["sklearn_gbt_fit_seconds"] = np.mean([x[2] for x in runs])
+        scores.update(more_scores(z_train, y_train, z_test, y_test))
         for zi in range(r.shape[0]):
             for j in range(r.shape[1]):
                 scores[f"R.{zi}.{j}"] = r[zi, j]  # mean importance matrix

@@ -119,6 +119,13 @@ void register_dci(Registry<MetricDef>& registry) {
         sample_codes(ctx, p.get_int("num_test"), batch, test_rng, test_codes, test_factors);
         return compute_dci(train_codes, train_factors, test_codes, test_factors, derive_seed(ctx.seed, 3));
     };
+    def.run_codes = [](const StoredCodes& s, const Params& p, uint64_t seed) {
+        Codes tc, sc;
+        Factors tf, sf;
+        const double frac = static_cast<double>(p.get_int("num_train")) / static_cast<double>(p.get_int("num_train") + p.get_int("num_test"));
+        split_stored(s, frac, tc, tf, sc, sf);
+        return compute_dci(tc, tf, sc, sf, derive_seed(seed, 3));
+    };
     registry.add(std::move(info), std::move(def));
 }
 

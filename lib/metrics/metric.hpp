@@ -32,6 +32,19 @@ struct MetricContext {
     // Encode observations of the given dataset indices; returns indices.size() * z_size values.
     std::function<std::vector<double>(const std::vector<int64_t>&)> encode;
     uint64_t seed = 0;
+    // Optional: observations (as the model sees them, e.g. standardised images) of the given dataset
+    // indices, flattened: indices.size() * obs_size floats. Only the `distances` metrics need it; they
+    // throw UserError when it is absent.
+    std::function<std::vector<float>(const std::vector<int64_t>&)> observe;
+};
+
+// Stored codes (disent-run evaluate --codes): a train split and optionally a test split.
+struct StoredCodes {
+    Codes train_codes;
+    Factors train_factors;
+    const Codes* test_codes = nullptr;      // null: the metric applies its own split rule
+    const Factors* test_factors = nullptr;
+    std::vector<int64_t> factor_sizes;      // may be empty
 };
 
 // Metric results: namespaced keys such as "mig.discrete_score" -> value.
@@ -40,6 +53,8 @@ using MetricResult = std::map<std::string, double>;
 struct MetricDef {
     std::map<std::string, std::string> fast;  // overrides of the defaults for the `fast` preset
     std::function<MetricResult(const MetricContext&, const Params&)> run;
+    // Set for metrics that need only codes and factors (no model): evaluate on stored codes.
+    std::function<MetricResult(const StoredCodes&, const Params&, uint64_t seed)> run_codes;
 };
 
 Registry<MetricDef>& metric_registry();
@@ -51,5 +66,13 @@ Params preset_params(const std::string& metric, const std::string& preset);
 // Sample `n` uniform factor vectors (with replacement), encode them: spec's generate_batch_factor_code.
 void sample_codes(const MetricContext& ctx, int64_t n, int64_t batch_size, Rng& rng, Codes& codes,
                   Factors& factors);
+
+// Train/test split of stored codes: the given test split, or else disentanglement_lib's
+// split_train_test rule (first ceil(n * train_fraction) points train, the rest test).
+void split_stored(const StoredCodes& s, double train_fraction, Codes& train_codes, Factors& train_factors,
+                  Codes& test_codes, Factors& test_factors);
+// Rows [begin, end) of codes/factors.
+Codes rows(const Codes& c, int64_t begin, int64_t end);
+Factors rows(const Factors& f, int64_t begin, int64_t end);
 
 }  // namespace disent::metrics

@@ -43,6 +43,7 @@ void register_mig(Registry<MetricDef>& registry) {
         sample_codes(ctx, p.get_int("num_train"), p.get_int("batch_size"), rng, codes, factors);
         return compute_mig(codes, factors);
     };
+    def.run_codes = [](const StoredCodes& s, const Params&, uint64_t) { return compute_mig(s.train_codes, s.train_factors); };
     registry.add(std::move(info), std::move(def));
 }
 

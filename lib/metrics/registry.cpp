@@ -1,11 +1,20 @@
 // The metric registry, presets and the shared sampling helper (spec §8 generate_batch_factor_code).
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
+#include "metrics/beta_vae.hpp"
 #include "metrics/dci.hpp"
+#include "metrics/factor_vae.hpp"
+#include "metrics/factored_components.hpp"
+#include "metrics/flatness.hpp"
+#include "metrics/irs.hpp"
 #include "metrics/metric.hpp"
 #include "metrics/mig.hpp"
+#include "metrics/modularity.hpp"
+#include "metrics/sap.hpp"
+#include "metrics/unsupervised.hpp"
 
 namespace disent::metrics {
 
@@ -18,6 +27,14 @@ void register_all() {
     Registry<MetricDef>& r = metric_registry();
     if (!r.find("mig")) register_mig(r);
     if (!r.find("dci")) register_dci(r);
+    if (!r.find("sap")) register_sap(r);
+    if (!r.find("factor_vae")) register_factor_vae(r);
+    if (!r.find("beta_vae")) register_beta_vae(r);
+    if (!r.find("modularity")) register_modularity(r);
+    if (!r.find("unsupervised")) register_unsupervised(r);
+    if (!r.find("irs")) register_irs(r);
+    if (!r.find("flatness")) register_flatness(r);
+    register_factored_components(r);  // factored_components, distances, linearity
 }
 
 Params preset_params(const std::string& metric, const std::string& preset) {
@@ -46,6 +63,33 @@ void sample_codes(const MetricContext& ctx, int64_t n, int64_t batch_size, Rng& 
     if (static_cast<int64_t>(codes.values.size()) != n * ctx.z_size)
         throw std::logic_error("sample_codes: encoder returned " + std::to_string(codes.values.size()) + " values, expected " +
                                std::to_string(n * ctx.z_size));
+}
+
+Codes rows(const Codes& c, int64_t begin, int64_t end) {
+    return Codes{end - begin, c.z, std::vector<double>(c.values.begin() + begin * c.z, c.values.begin() + end * c.z)};
+}
+
+Factors rows(const Factors& f, int64_t begin, int64_t end) {
+    return Factors{end - begin, f.f, std::vector<int64_t>(f.values.begin() + begin * f.f, f.values.begin() + end * f.f)};
+}
+
+void split_stored(const StoredCodes& s, double train_fraction, Codes& train_codes, Factors& train_factors, Codes& test_codes,
+                  Factors& test_factors) {
+    if (s.test_codes && s.test_factors) {
+        train_codes = s.train_codes;
+        train_factors = s.train_factors;
+        test_codes = *s.test_codes;
+        test_factors = *s.test_factors;
+        return;
+    }
+    const int64_t n = s.train_codes.n;
+    const int64_t n_train = static_cast<int64_t>(std::ceil(static_cast<double>(n) * train_fraction));
+    if (n_train < 1 || n_train >= n)
+        throw UserError("stored codes: " + std::to_string(n) + " points are too few to split into train and test");
+    train_codes = rows(s.train_codes, 0, n_train);
+    train_factors = rows(s.train_factors, 0, n_train);
+    test_codes = rows(s.train_codes, n_train, n);
+    test_factors = rows(s.train_factors, n_train, n);
 }
 
 }  // namespace disent::metrics

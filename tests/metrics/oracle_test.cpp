@@ -15,7 +15,11 @@
 #include "metrics/dci.hpp"
 #include "metrics/discretize.hpp"
 #include "metrics/gbt.hpp"
+#include "metrics/irs.hpp"
 #include "metrics/mig.hpp"
+#include "metrics/modularity.hpp"
+#include "metrics/sap.hpp"
+#include "metrics/unsupervised.hpp"
 
 namespace disent::metrics {
 namespace {
@@ -100,6 +104,43 @@ TEST_P(SklearnOracle, MigAndDciAgree) {
     }
     std::printf("  max|dR| %.4f  fit+predict %.3f s (sklearn fit %.3f s)\n", max_r_diff, seconds,
                 ref.at("sklearn_gbt_fit_seconds"));
+}
+
+// SAP, modularity/explicitness, unsupervised scores and IRS on the same fixtures (disentanglement_lib
+// formulas in bench/metrics_oracle.py): deterministic scores to 1e-6; SAP with LinearSVC within 0.02 of
+// sklearn's mean over its random states; explicitness (our L-BFGS vs SciPy's) within 0.02.
+TEST_P(SklearnOracle, SapModularityUnsupervisedIrsAgree) {
+    const std::string name = GetParam();
+    const auto all = read_reference();
+    ASSERT_TRUE(all.count(name)) << "no reference for " << name;
+    const auto& ref = all.at(name);
+    ASSERT_TRUE(ref.count("sap.score")) << "stale fixtures: rerun bench/metrics_oracle.py";
+    Codes train_codes, test_codes;
+    Factors train_factors, test_factors;
+    read_csv(kDataDir + "oracle_" + name + "_train.csv", train_codes, train_factors);
+    read_csv(kDataDir + "oracle_" + name + "_test.csv", test_codes, test_factors);
+    const auto t0 = std::chrono::steady_clock::now();
+    const double sap = compute_sap(train_codes, train_factors, test_codes, test_factors, false)["sap.score"];
+    const double sap_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_NEAR(sap, ref.at("sap.score"), 0.02);
+    const double sap_c = compute_sap(train_codes, train_factors, test_codes, test_factors, true)["sap.score"];
+    EXPECT_NEAR(sap_c, ref.at("sap_continuous.score"), 1e-6);
+    MetricResult ours = compute_modularity(train_codes, train_factors, test_codes, test_factors);
+    for (const auto& [k, v] : compute_unsupervised(train_codes)) ours[k] = v;
+    ours["irs.score"] = compute_irs(train_codes, train_factors)["irs.score"];
+    std::printf("[oracle] %-15s sap %.4f (sklearn %.4f, spread %.4f, %.3f s vs %.3f s)  sap_continuous |diff| %.1e", name.c_str(),
+                sap, ref.at("sap.score"), ref.at("spread.sap.score"), sap_seconds, ref.at("sklearn_sap_seconds"),
+                std::abs(sap_c - ref.at("sap_continuous.score")));
+    for (const auto& [key, value] : ours) {
+        const bool learned = key.find("explicitness") != std::string::npos;
+        if (value == ref.at(key)) {  // also +-inf: a singular covariance (duplicated latents) has infinite TC
+            std::printf("  %s equal (%g)", key.c_str(), value);
+            continue;
+        }
+        EXPECT_NEAR(value, ref.at(key), learned ? 0.02 : 1e-6) << key;
+        std::printf("  %s |diff| %.1e", key.c_str(), std::abs(value - ref.at(key)));
+    }
+    std::printf("\n");
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, SklearnOracle,
