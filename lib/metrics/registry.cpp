@@ -38,6 +38,7 @@ void register_all() {
 }
 
 Params preset_params(const std::string& metric, const std::string& preset) {
+    register_all();  // idempotent: presets can be asked for before anything registered the metrics
     const auto& entry = metric_registry().get(metric);
     if (preset == "full") return make_params(entry.info.params, {});
     if (preset == "fast") return make_params(entry.info.params, entry.make.fast);
