@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "data/md5.hpp"
 #include "io/atomic_file.hpp"
 
 namespace disent::train {
@@ -29,9 +30,12 @@ CheckpointInfo read_info(torch::serialize::InputArchive& ar, const std::string& 
         ar.read("step", step);
         ar.read("config", config);
         ar.read("version", version);
-    } catch (const c10::Error&) {
-        throw UserError("'" + path + "' is not a disent-run checkpoint (missing metadata)");
+    } catch (const std::exception&) {
+        throw UserError("'" + path + "' is not a disent-run checkpoint (missing or damaged metadata)");
     }
+    if (format.numel() != 1 || step.numel() != 1 || format.scalar_type() != torch::kLong || step.scalar_type() != torch::kLong ||
+        config.scalar_type() != torch::kByte || version.scalar_type() != torch::kByte)
+        throw UserError("'" + path + "' is not a disent-run checkpoint (damaged metadata)");
     info.format = format.item<int64_t>();
     if (info.format != kCheckpointFormat)
         throw UserError("checkpoint '" + path + "' has format " + std::to_string(info.format) + ", this disent-run reads format " +
@@ -42,12 +46,40 @@ CheckpointInfo read_info(torch::serialize::InputArchive& ar, const std::string& 
     return info;
 }
 
+// A checkpoint file is a short header, then the LibTorch archive:
+//   "disent-run checkpoint\n" "<archive bytes> <md5 of the archive>\n" <archive>
+// The checksum is verified before LibTorch parses anything: its archive reader can crash on damaged
+// input (fuzz_checkpoint found a segfault in LibTorch 1.13's TorchScript type parser), so damaged or
+// truncated files must be refused by us first.
+const std::string kMagic = "disent-run checkpoint\n";
+
+std::string wrap(const std::string& archive) {
+    return kMagic + std::to_string(archive.size()) + " " + data::md5_hex(archive) + "\n" + archive;
+}
+
+std::string unwrap(const std::string& bytes, const std::string& path) {
+    const std::string damaged = "checkpoint '" + path + "' is corrupted or truncated";
+    if (bytes.compare(0, kMagic.size(), kMagic) != 0)
+        throw UserError("'" + path + "' is not a disent-run checkpoint (no header)");
+    const size_t eol = bytes.find('\n', kMagic.size());
+    if (eol == std::string::npos || eol - kMagic.size() > 64) throw UserError(damaged + " (damaged header)");
+    std::istringstream head(bytes.substr(kMagic.size(), eol - kMagic.size()));
+    uint64_t size = 0;
+    std::string md5;
+    if (!(head >> size >> md5) || md5.size() != 32) throw UserError(damaged + " (damaged header)");
+    if (bytes.size() - (eol + 1) != size)
+        throw UserError(damaged + " (" + std::to_string(bytes.size() - (eol + 1)) + " of " + std::to_string(size) + " archive bytes)");
+    std::string archive = bytes.substr(eol + 1);
+    if (data::md5_hex(archive) != md5) throw UserError(damaged + " (checksum mismatch)");
+    return archive;
+}
+
 void open_archive(torch::serialize::InputArchive& ar, const std::string& path) {
-    std::string bytes = io::read_file(path);
+    std::string bytes = unwrap(io::read_file(path), path);
     std::istringstream in(bytes);
     try {
         ar.load_from(in);
-    } catch (const c10::Error&) {
+    } catch (const std::exception&) {  // c10::Error, and std::runtime_error from LibTorch's archive parser (fuzz_checkpoint)
         throw UserError("checkpoint '" + path + "' is corrupted or truncated (cannot be read as a LibTorch archive)");
     }
 }
@@ -71,7 +103,7 @@ void save_checkpoint(const std::string& path, frameworks::Framework& fw, Optimiz
     ar.write("optimizer", opt_ar);
     std::ostringstream out;
     ar.save_to(out);
-    io::write_file_atomic(path, out.str());
+    io::write_file_atomic(path, wrap(out.str()));
 }
 
 CheckpointInfo read_checkpoint_info(const std::string& path) {
@@ -103,10 +135,14 @@ CheckpointInfo load_checkpoint(const std::string& path, frameworks::Framework& f
         for (auto& kv : fw.model()->named_parameters()) restore(kv.key(), kv.value(), false);
         for (auto& kv : fw.model()->named_buffers()) restore(kv.key(), kv.value(), true);
         opt.load(opt_ar);
+    } catch (const UserError&) {
+        throw;
     } catch (const c10::Error& e) {
         std::string what = e.what_without_backtrace();
         throw UserError("checkpoint '" + path + "' does not match this model/optimiser (" +
                         what.substr(0, what.find('\n')) + ")");
+    } catch (const std::exception& e) {
+        throw UserError("checkpoint '" + path + "' is damaged (" + std::string(e.what()).substr(0, 200) + ")");
     }
     return info;
 }
