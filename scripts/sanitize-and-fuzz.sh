@@ -33,4 +33,18 @@ for target in fuzz_spec fuzz_sweep fuzz_npz fuzz_sources fuzz_png fuzz_csv fuzz_
     grep -E "stat::number_of_executed_units|cov:" build-san/$target.log | tail -2
   fi
 done
+# libhdf5 (Debian 1.10.8, not instrumented) crashes inside its own code on damaged files within a few
+# hundred inputs (docs/reliability.md). disent-run never hands libhdf5 an unverified file: sources are
+# checked against their published MD5 and prepared stores against the size + MD5 recorded when they were
+# written. This run is therefore reported, not gating: a crash whose stack holds no frame of our code.
+echo "== fuzz_h5 (report only: crashes inside libhdf5 are not gating)"
+mkdir -p build-san/corpus/h5
+if ! ASAN_OPTIONS=detect_leaks=0 ./build-san/fuzz_h5 -max_total_time="$FUZZ_SECONDS" -max_len=131072 -timeout=10 \
+      -rss_limit_mb=4096 -artifact_prefix=build-san/crashes/fuzz_h5- build-san/corpus/h5 fuzz/corpus/h5 2>build-san/fuzz_h5.log; then
+  if grep -E '^ +#[0-9]+ .* in (disent::|LLVMFuzzerTestOneInput)' build-san/fuzz_h5.log | grep -qv 'LLVMFuzzerTestOneInput'; then
+    echo "FUZZ FAILURE in fuzz_h5 inside disent-run code:"; tail -30 build-san/fuzz_h5.log; status=1
+  else
+    echo "fuzz_h5: libhdf5 crashed inside its own code (known; see docs/reliability.md): $(grep -m1 SUMMARY build-san/fuzz_h5.log)"
+  fi
+fi
 exit $status

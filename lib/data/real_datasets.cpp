@@ -23,6 +23,10 @@ namespace fs = std::filesystem;
 
 namespace disent::data {
 
+void write_store_checksum(const std::string& store);
+void verify_store_checksum(const std::string& store, const std::string& key);
+
+
 namespace {
 
 std::string shape_text(const std::vector<int64_t>& d) {
@@ -509,6 +513,7 @@ PrepareResult prepare_dataset(const RealDatasetSpec& spec, const std::string& so
     if (fs::exists(final_path)) {
         if (same_bytes(tmp, final_path)) {
             fs::remove(tmp, ec);
+            write_store_checksum(final_path);
             res.status = "unchanged";
             return res;
         }
@@ -527,7 +532,27 @@ PrepareResult prepare_dataset(const RealDatasetSpec& spec, const std::string& so
         fs::remove(tmp, ec);
         throw UserError("cannot move the prepared file into place at '" + final_path + "'");
     }
+    write_store_checksum(final_path);
     return res;
+}
+
+// ---- integrity of prepared files ---------------------------------------------------------------------
+// libhdf5 can crash on a damaged file (fuzz_h5: a segfault in H5VM_memcpyvv within ~200 mutated inputs),
+// so a prepared store is opened only after its size and fast MD5 (spec §5.2) match the ones recorded
+// when it was written: `<store>.h5.md5` holds "<bytes> <fast md5>".
+void write_store_checksum(const std::string& store) {
+    io::write_file_atomic(store + ".md5", std::to_string(fs::file_size(store)) + " " + file_hash(store, "fast") + "\n");
+}
+
+void verify_store_checksum(const std::string& store, const std::string& key) {
+    const std::string again = "; prepare it again with `disent-run data prepare " + key + " --force`";
+    if (!fs::exists(store + ".md5")) throw UserError("'" + store + "' has no checksum file (" + store + ".md5)" + again);
+    std::istringstream in(io::read_file(store + ".md5"));
+    uint64_t size = 0;
+    std::string md5;
+    if (!(in >> size >> md5)) throw UserError("'" + store + ".md5' is damaged" + again);
+    if (fs::file_size(store) != size || file_hash(store, "fast") != md5)
+        throw UserError("'" + store + "' is damaged or truncated (size/checksum differ from when it was prepared)" + again);
 }
 
 // ---- loading -----------------------------------------------------------------------------------------
@@ -562,6 +587,7 @@ void PreparedData::open(const std::string& root, bool in_memory) {
     if (!fs::exists(path_))
         throw UserError("dataset '" + spec_.key + "' is not prepared: '" + path_ + "' does not exist; run `disent-run data prepare " +
                         spec_.key + " --source DIR --root " + root + "` with " + spec_.howto + " (see docs/datasets.md)");
+    verify_store_checksum(path_, spec_.key);
     reader_ = std::make_unique<H5ArrayReader>(path_, "images", size_t{32} << 20);
     const std::vector<int64_t> want{spec_.size(), spec_.height, spec_.width, spec_.channels};
     if (reader_->dims() != want || reader_->int_list_attr("factor_sizes") != spec_.factor_sizes)

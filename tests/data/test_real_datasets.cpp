@@ -212,6 +212,21 @@ TEST(RealDatasets, Shapes3dHdf5) {
     EXPECT_THROW(prepare_dataset(s, bad.path(), bad / "root", skip), UserError);
     EXPECT_FALSE(fs::exists(bad / "root/3dshapes/test_shapes3d.h5"));
     EXPECT_TRUE(no_temp_files(bad / "root"));
+    // a prepared store that was damaged afterwards is refused before libhdf5 reads it
+    const std::string store = d.path();
+    const std::string good = io::read_file(store);
+    for (const std::string& damaged : {good.substr(0, good.size() - 100), std::string(good).replace(good.size() / 2, 4, "XXXX")}) {
+        std::ofstream(store, std::ios::binary | std::ios::trunc) << damaged;
+        try {
+            PreparedData again(s, t / "root", false);
+            ADD_FAILURE() << "a damaged store was opened";
+        } catch (const UserError& e) {
+            EXPECT_NE(std::string(e.what()).find("damaged or truncated"), std::string::npos) << e.what();
+        }
+    }
+    fs::remove(store + ".md5");
+    std::ofstream(store, std::ios::binary | std::ios::trunc) << good;
+    EXPECT_THROW(PreparedData(s, t / "root", false), UserError);  // no checksum file: prepare again
 }
 
 TEST(RealDatasets, Mpi3dNpzAndDamagedSources) {
