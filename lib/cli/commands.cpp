@@ -212,7 +212,7 @@ private:
 CLI::App& data_group(CLI::App& app) {
     for (CLI::App* s : app.get_subcommands([](CLI::App*) { return true; }))
         if (s->get_name() == "data") return *s;
-    CLI::App* d = app.add_subcommand("data", "dataset tools: export, ...");
+    CLI::App* d = app.add_subcommand("data", "dataset tools: export, prepare, info, stats");
     d->require_subcommand(1);
     return *d;
 }
