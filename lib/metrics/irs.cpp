@@ -85,10 +85,9 @@ void register_irs(Registry<MetricDef>& registry) {
     MetricDef def;
     def.fast = {{"num_train", "2000"}};
     def.run = [](const MetricContext& ctx, const Params& p) {
-        Rng rng(ctx.seed);
         Codes codes;
         Factors factors;
-        sample_codes(ctx, p.get_int("num_train"), p.get_int("batch_size"), rng, codes, factors);
+        sample_train_codes(ctx, p, codes, factors);
         return compute_irs(codes, factors, p.get_float("diff_quantile"));
     };
     def.run_codes = [](const StoredCodes& s, const Params& p, uint64_t) {

@@ -66,6 +66,8 @@ Params preset_params(const std::string& metric, const std::string& preset);
 // Sample `n` uniform factor vectors (with replacement), encode them: spec's generate_batch_factor_code.
 void sample_codes(const MetricContext& ctx, int64_t n, int64_t batch_size, Rng& rng, Codes& codes,
                   Factors& factors);
+// The first step of most metrics: p["num_train"] points (batch p["batch_size"]) with Rng(ctx.seed).
+void sample_train_codes(const MetricContext& ctx, const Params& p, Codes& codes, Factors& factors);
 
 // Train/test split of stored codes: the given test split, or else disentanglement_lib's
 // split_train_test rule (first ceil(n * train_fraction) points train, the rest test).

@@ -37,10 +37,9 @@ void register_mig(Registry<MetricDef>& registry) {
     MetricDef def;
     def.fast = {{"num_train", "2000"}};
     def.run = [](const MetricContext& ctx, const Params& p) {
-        Rng rng(ctx.seed);
         Codes codes;
         Factors factors;
-        sample_codes(ctx, p.get_int("num_train"), p.get_int("batch_size"), rng, codes, factors);
+        sample_train_codes(ctx, p, codes, factors);
         return compute_mig(codes, factors);
     };
     def.run_codes = [](const StoredCodes& s, const Params&, uint64_t) { return compute_mig(s.train_codes, s.train_factors); };

@@ -37,6 +37,11 @@ void register_all() {
     register_factored_components(r);  // factored_components, distances, linearity
 }
 
+void sample_train_codes(const MetricContext& ctx, const Params& p, Codes& codes, Factors& factors) {
+    Rng rng(ctx.seed);
+    sample_codes(ctx, p.get_int("num_train"), p.get_int("batch_size"), rng, codes, factors);
+}
+
 Params preset_params(const std::string& metric, const std::string& preset) {
     register_all();  // idempotent: presets can be asked for before anything registered the metrics
     const auto& entry = metric_registry().get(metric);

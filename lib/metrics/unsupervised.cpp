@@ -59,10 +59,9 @@ void register_unsupervised(Registry<MetricDef>& registry) {
     MetricDef def;
     def.fast = {{"num_train", "2000"}};
     def.run = [](const MetricContext& ctx, const Params& p) {
-        Rng rng(ctx.seed);
         Codes codes;
         Factors factors;
-        sample_codes(ctx, p.get_int("num_train"), p.get_int("batch_size"), rng, codes, factors);
+        sample_train_codes(ctx, p, codes, factors);
         return compute_unsupervised(codes);
     };
     def.run_codes = [](const StoredCodes& s, const Params&, uint64_t) { return compute_unsupervised(s.train_codes); };

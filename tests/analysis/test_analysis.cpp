@@ -18,6 +18,7 @@
 #include "io/csv_table.hpp"
 #include "io/png.hpp"
 #include "losses/recon_loss.hpp"
+#include "cli_runner.hpp"
 #include "test_util.hpp"
 #include "train/builtins.hpp"
 #include "train/trainer.hpp"
@@ -28,16 +29,7 @@ using disent::testing::source_path;
 
 namespace {
 
-struct Result {
-    int code;
-    std::string out, err;
-};
-
-Result run(std::vector<std::string> args) {
-    std::ostringstream out, err;
-    int code = cli::run_cli(args, out, err);
-    return {code, out.str(), err.str()};
-}
+constexpr auto& run = disent::testing::run_cli_captured;
 
 std::unique_ptr<data::GroundTruthData> xysquares(int spacing) {
     return analysis::make_dataset("xysquares", {"grid_size=8", "grid_spacing=" + std::to_string(spacing)});

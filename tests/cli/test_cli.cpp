@@ -16,6 +16,7 @@
 #include "io/csv_table.hpp"
 #include "io/json_file.hpp"
 #include "io/npz.hpp"
+#include "cli_runner.hpp"
 #include "test_util.hpp"
 #include "train/checkpoint.hpp"
 
@@ -26,16 +27,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-    int code;
-    std::string out, err;
-};
-
-Result run(std::vector<std::string> args) {
-    std::ostringstream out, err;
-    int code = cli::run_cli(args, out, err);
-    return {code, out.str(), err.str()};
-}
+constexpr auto& run = disent::testing::run_cli_captured;
 
 const std::string kSpec = source_path("experiments/quickstart.yaml");
 const std::vector<std::string> kTiny = {"device=cpu", "train.steps=2", "train.batch_size=2", "train.log_every=1",

@@ -10,6 +10,7 @@
 #include "data/real_datasets.hpp"
 #include "data/registry.hpp"
 #include "io/npz.hpp"
+#include "cli_runner.hpp"
 #include "test_util.hpp"
 
 using namespace disent;
@@ -18,16 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Out {
-    int code;
-    std::string out, err;
-};
-
-Out run_data(std::vector<std::string> args) {
-    std::ostringstream out, err;
-    int code = cli::run_cli(args, out, err);
-    return {code, out.str(), err.str()};
-}
+constexpr auto& run_data = disent::testing::run_cli_captured;
 
 // A 2x3x2 MPI3D-style spec with 4x4 RGB images, added once.
 const data::RealDatasetSpec& test_spec() {

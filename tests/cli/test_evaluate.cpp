@@ -9,6 +9,7 @@
 #include "io/csv_table.hpp"
 #include "io/json_file.hpp"
 #include "io/npz.hpp"
+#include "cli_runner.hpp"
 #include "test_util.hpp"
 
 using namespace disent;
@@ -17,16 +18,7 @@ using disent::testing::source_path;
 
 namespace {
 
-struct EvalResult {
-    int code;
-    std::string out, err;
-};
-
-EvalResult run_eval(std::vector<std::string> args) {
-    std::ostringstream out, err;
-    int code = cli::run_cli(args, out, err);
-    return {code, out.str(), err.str()};
-}
+constexpr auto& run_eval = disent::testing::run_cli_captured;
 
 // Identity codes: 3 factors x 4 values, codes = factors (+ a constant nuisance latent).
 void write_codes(const std::string& path, int64_t n, bool with_test, uint32_t seed = 1) {

@@ -16,6 +16,7 @@
 #include "io/csv_table.hpp"
 #include "io/json_file.hpp"
 #include "config/spec.hpp"
+#include "cli_runner.hpp"
 #include "test_util.hpp"
 #include "train/builtins.hpp"
 #include "train/trainer.hpp"
@@ -27,16 +28,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Out {
-    int code;
-    std::string out, err;
-};
-
-Out cli_run(std::vector<std::string> args) {
-    std::ostringstream out, err;
-    int code = cli::run_cli(args, out, err);
-    return {code, out.str(), err.str()};
-}
+constexpr auto& cli_run = disent::testing::run_cli_captured;
 
 size_t count_runs_line(const std::string& out, const std::string& n) { return out.find("\n" + n + " runs\n"); }
 
