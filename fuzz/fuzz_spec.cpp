@@ -10,19 +10,23 @@
 #include "core/error.hpp"
 #include "data/registry.hpp"
 #include "metrics/metric.hpp"
+#include "schedules/schedule.hpp"
 
 namespace {
 
-// The real dataset, sampler and metric tables plus representative model/framework/optimizer tables
+// The real dataset, sampler, metric and schedule tables plus representative model/framework/optimizer tables
 // (those live in the LibTorch libraries, which this torch-free target does not link).
 disent::config::Catalog make_catalog() {
     using namespace disent;
     data::register_all();
     metrics::register_all();
+    schedules::register_all();
     config::Catalog c;
     c.kinds["dataset"] = data::dataset_registry().infos();
     c.kinds["sampler"] = data::sampler_registry().infos();
     c.kinds["metric"] = metrics::metric_registry().infos();
+    c.kinds["schedule"] = schedules::schedule_registry().infos();
+    c.check_schedule = schedules::check_schedule;
     ParamSpec init{"weight_init", ParamType::String, "xavier_normal", "init", {}, {}, {"xavier_normal", "default"}};
     c.kinds["model"] = {{"model", "conv64", "conv", {{"z_size", ParamType::Int, "9", "z", 1.0, 4096.0}, init}}};
     ParamTable fw = {{"beta", ParamType::Float, "0.003", "beta", 0.0},

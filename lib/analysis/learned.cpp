@@ -7,6 +7,7 @@
 #include "config/spec.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
+#include "frameworks/vae.hpp"
 #include "io/atomic_file.hpp"
 #include "io/csv_table.hpp"
 #include "io/image_grid.hpp"
@@ -39,6 +40,8 @@ LearnedResult learned_distances(train::Experiment& e, int64_t traversals, uint64
     const auto& st = e.dataset->states();
     const int F = st.num_factors();
     const bool vae = e.framework->model()->shape().z_multiplier == 2;
+    const auto* bvae = dynamic_cast<const frameworks::BetaVae*>(e.framework.get());
+    const losses::LatentKind latent = bvae ? bvae->latent_kind() : losses::LatentKind::Normal;
     LearnedResult r;
     r.levels = {"ground_truth", "perceived_data", "latent_l2"};
     if (vae) r.levels.push_back("latent_kl");
@@ -66,7 +69,7 @@ LearnedResult learned_distances(train::Experiment& e, int64_t traversals, uint64
                 torch::Tensor raw = e.framework->model()->encode(x);
                 torch::Tensor mu, logvar;
                 if (vae) {
-                    auto post = losses::NormalPosterior::from_encoder_output(raw);
+                    auto post = losses::Posterior::from_encoder_output(raw, latent);
                     mu = post.mu, logvar = post.logvar;
                 } else {
                     mu = e.framework->encode(x);
@@ -77,8 +80,10 @@ LearnedResult learned_distances(train::Experiment& e, int64_t traversals, uint64
                 d.push_back((mu.index_select(0, ta) - mu.index_select(0, tb)).pow(2).sum(1).sqrt());
                 if (vae) {
                     const torch::Tensor ma = mu.index_select(0, ta), mb = mu.index_select(0, tb);
-                    const torch::Tensor sa = torch::exp(0.5 * logvar.index_select(0, ta)), sb = torch::exp(0.5 * logvar.index_select(0, tb));
-                    d.push_back((0.5 * losses::kl_normal_normal(ma, sa, mb, sb) + 0.5 * losses::kl_normal_normal(mb, sb, ma, sa)).mean(1));
+                    const losses::Posterior qa{ma, logvar.index_select(0, ta), latent}, qb{mb, logvar.index_select(0, tb), latent};
+                    const torch::Tensor sa = qa.scale(), sb = qb.scale();
+                    auto kl = latent == losses::LatentKind::Normal ? losses::kl_normal_normal : losses::kl_laplace_laplace;
+                    d.push_back((0.5 * kl(ma, sa, mb, sb) + 0.5 * kl(mb, sb, ma, sa)).mean(1));
                 }
                 d.push_back(recon.pairwise(xr.index_select(0, ta), xr.index_select(0, tb)));
                 for (size_t l = 1; l < L; ++l) {

@@ -95,7 +95,7 @@ class ListCommand : public Command {
 public:
     void attach(CLI::App& app) override {
         sub_ = app.add_subcommand("list", "list registered components: datasets, samplers, models, frameworks, "
-                                          "optimizers, metrics, recon_losses");
+                                          "optimizers, metrics, schedules, recon_losses");
         sub_->add_option("kind", kind_, "one kind (plural or singular); all when omitted");
     }
     int run(std::ostream& out, std::ostream&) override {
@@ -103,6 +103,7 @@ public:
         std::string kind = kind_;
         if (!kind.empty() && kind.back() == 's') kind.pop_back();
         std::vector<std::string> kinds = {"dataset", "sampler", "model", "framework", "optimizer", "metric", "recon_loss"};
+        if (catalog.kinds.count("schedule")) kinds.insert(kinds.end() - 1, "schedule");
         if (!kind.empty() && std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
             std::string hint = nearest_name(kind, kinds);
             throw UserError("list: unknown kind '" + kind_ + "'" + (hint.empty() ? "" : "; did you mean '" + hint + "s'?"));
@@ -119,7 +120,10 @@ public:
             for (const auto& info : catalog.kinds.at(k)) {
                 out << "  " << info.name << std::string(info.name.size() < 18 ? 18 - info.name.size() : 1, ' ')
                     << info.description;
-                if (info.traits.count("input_mode")) out << " [input: " << info.traits.at("input_mode") << "]";
+                if (info.traits.count("input_mode")) {
+                    const std::string& mode = info.traits.at("input_mode");
+                    out << " [input: " << (mode == "num_samples" ? "single, pair or triplet by num_samples" : mode) << "]";
+                }
                 out << "\n";
             }
         }

@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "config/raw_config.hpp"
+#include "config/schedules_spec.hpp"
 #include "core/error.hpp"
 
 namespace disent::config {
@@ -65,12 +67,6 @@ namespace {
 
 const std::vector<std::string> kFixedSections = {"train", "metrics"};
 
-struct RawValue {
-    std::string text;
-    std::string origin;  // "file.yaml:12" or "override 'a.b=c'"
-};
-using RawConfig = std::map<std::string, RawValue>;  // "section.key" or "key" -> value
-
 bool is_named_section(const std::string& s) {
     for (const auto& n : named_sections())
         if (s == n.section) return true;
@@ -89,6 +85,7 @@ std::vector<std::string> all_top_names() {
     for (const auto& n : named_sections()) v.push_back(n.section);
     for (const auto& s : kFixedSections) v.push_back(s);
     for (const auto& p : top_level_table()) v.push_back(p.name);
+    v.push_back("schedules");
     return v;
 }
 
@@ -152,6 +149,8 @@ RawConfig parse_yaml_nodes(const std::string& text, const std::string& file) {
                                     "' has nested keys, expected a value");
                 raw[key + "." + sub] = {node_text(jt->second), where(file, jt->first)};
             }
+        } else if (key == "schedules") {
+            parse_schedules(val, loc, NodeFns{[&](const YAML::Node& n) { return where(file, n); }, node_text}, raw);
         } else if (is_top_key(key)) {
             if (val.IsMap() || val.IsSequence())
                 throw UserError(loc + ": key '" + key + "' expects a single value");
@@ -161,7 +160,7 @@ RawConfig parse_yaml_nodes(const std::string& text, const std::string& file) {
             throw UserError(loc + ": key '" + key + "' is unknown" +
                             (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
                             " (sections: dataset, sampler, model, framework, optimizer, train, metrics; keys: "
-                            "seed, device, recon_loss)");
+                            "seed, device, recon_loss; list: schedules)");
         }
     }
     return raw;
@@ -174,6 +173,7 @@ void apply_override(RawConfig& raw, const std::string& ov) {
         throw UserError(origin + ": expected key.path=value");
     std::string key = ov.substr(0, eq);
     const std::string value = ov.substr(eq + 1);
+    if (is_schedules_key(key)) return apply_schedules_override(raw, key, value, origin, node_text);
     if (is_named_section(key)) key += ".name";  // `framework=ada_vae` selects a component
     auto dot = key.find('.');
     const std::string head = key.substr(0, dot);
@@ -283,16 +283,26 @@ ResolvedConfig resolve_raw(RawConfig raw, const std::string& source, const Catal
         cfg.sections["sampler"] = Section{def, resolve_table(si->params, "sampler", " for sampler '" + def + "'", raw, used)};
     }
     const ComponentInfo* sampler = catalog.find("sampler", cfg.component("sampler"));
-    const std::string gives = sampler && sampler->traits.count("input_mode") ? sampler->traits.at("input_mode") : "single";
+    std::string gives = sampler && sampler->traits.count("input_mode") ? sampler->traits.at("input_mode") : "single";
+    // marker of samplers whose tuple size is their num_samples parameter (random, gt_dist)
+    const bool by_count = gives == "num_samples";
+    if (by_count) {
+        const int64_t n = cfg.section("sampler").get_int("num_samples");
+        gives = n == 1 ? "single" : n == 2 ? "pair" : n == 3 ? "triplet" : "num_samples=" + std::to_string(n);
+    }
     auto mode_ok = [](const std::string& need, const std::string& gives) {
         if (need == gives) return true;
         return need == "pair" && gives == "weak_pair";  // weak pairs are pairs
     };
-    if (!mode_ok(need, gives))
-        throw UserError(origin_of("sampler.name", origin_of("framework.name", source)) + ": framework '" +
+    if (!mode_ok(need, gives)) {
+        const std::string count = need == "single" ? "1" : need == "pair" ? "2" : need == "triplet" ? "3" : "";
+        const std::string hint = by_count && !count.empty() ? " (or sampler.num_samples=" + count + ")" : "";
+        const std::string where = origin_of("sampler.name", origin_of("framework.name", source));
+        throw UserError((by_count ? origin_of("sampler.num_samples", where) : where) + ": framework '" +
                         cfg.component("framework") + "' needs input mode '" + need + "' but sampler '" +
                         cfg.component("sampler") + "' gives '" + gives + "'; use sampler.name=auto or a '" + need +
-                        "' sampler");
+                        "' sampler" + hint);
+    }
 
     if (catalog.check_recon_loss) {
         try {
@@ -301,6 +311,7 @@ ResolvedConfig resolve_raw(RawConfig raw, const std::string& source, const Catal
             throw UserError(origin_of("recon_loss", source) + ": key 'recon_loss': " + e.what());
         }
     }
+    cfg.schedules = resolve_schedules(raw, cfg.component("framework"), catalog);
     return cfg;
 }
 
@@ -329,6 +340,7 @@ std::string ResolvedConfig::to_yaml() const {
     };
     for (const auto& ns : named_sections()) emit(ns.section);
     for (const auto& s : kFixedSections) emit(s);
+    write_schedules_yaml(os, schedules);
     return os.str();
 }
 
@@ -339,6 +351,7 @@ std::map<std::string, std::string> ResolvedConfig::flat() const {
         if (!s.component.empty()) out[sec + ".name"] = s.component;
         for (const auto& [k, v] : s.params.values()) out[sec + "." + k] = value_to_text(v);
     }
+    flatten_schedules(schedules, out);
     return out;
 }
 
@@ -378,7 +391,8 @@ std::string config_reference_markdown(const Catalog& catalog) {
             range = r.str();
         }
         if (p.nullable) range += range.empty() ? "null allowed" : "; null allowed";
-        os << "| `" << p.name << "` | " << param_type_name(p.type) << " | `" << p.default_text << "` | " << range
+        const std::string def = is_required(p) ? "(required)" : "`" + p.default_text + "`";
+        os << "| `" << p.name << "` | " << param_type_name(p.type) << " | " << def << " | " << range
            << " | " << p.help << " |\n";
     };
     auto table = [&](const ParamTable& t) {
@@ -411,6 +425,23 @@ std::string config_reference_markdown(const Catalog& catalog) {
             os << "### " << ns.section << " `" << info.name << "`\n\n" << info.description << "\n\n";
             for (const auto& [k, v] : info.traits) os << "- " << k << ": `" << v << "`\n";
             if (!info.traits.empty()) os << "\n";
+            table(info.params);
+        }
+    }
+    if (catalog.kinds.count("schedule")) {
+        os << "## `schedules` (spec §9)\n\n"
+           << "A list of schedules, each driving one numeric (int or float) parameter of the `framework` section.\n"
+           << "Before every training step the trainer sets the key to `schedule(step, v0)`, where `v0` is the value\n"
+           << "the config resolves for that key (never the previous step's value). Most schedules output\n"
+           << "`lerp(ratio, v0·r_start, v0·r_end)`; train.csv gets a column `scheduled/<key>`. One schedule per key;\n"
+           << "a wrapper (`clip`) takes the schedule it wraps under `schedule:`. Overrides: `schedules.0.period=100`,\n"
+           << "`schedules=[]` (none), `schedules=[{key: framework.beta, name: linear, start_step: 0, end_step: 1000}]`.\n\n"
+           << "```yaml\nschedules:\n"
+           << "  - {key: framework.beta, name: cyclic, period: 7200, start_step: 3600, r_start: 0.001, r_end: 1.0, mode: cosine}\n"
+           << "```\n\n";
+        for (const auto& info : catalog.kinds.at("schedule")) {
+            os << "### schedule `" << info.name << "`\n\n" << info.description << "\n\n";
+            if (info.traits.count("wraps")) os << "- wraps: the schedule under `" << info.traits.at("wraps") << ":`\n\n";
             table(info.params);
         }
     }

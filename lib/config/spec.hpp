@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/catalog.hpp"
+#include "config/schedule_config.hpp"
 #include "core/params.hpp"
 
 namespace disent::config {
@@ -32,6 +33,7 @@ struct Section {
 struct ResolvedConfig {
     Params top;
     std::map<std::string, Section> sections;  // dataset, sampler, model, framework, optimizer, train, metrics
+    std::vector<ScheduledKeyConfig> schedules;  // `schedules:`, in spec order (at most one per key)
     std::string source;                       // where the spec came from
 
     const Params& section(const std::string& name) const;

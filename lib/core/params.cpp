@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <sstream>
 
@@ -201,13 +202,31 @@ std::string value_to_text(const Value& v) {
         }
         std::string operator()(bool x) const { return x ? "true" : "false"; }
         std::string operator()(const std::string& x) const {
-            // quote strings that YAML would read as something else
-            if (x.empty() || x == "null" || x == "true" || x == "false" ||
-                x.find_first_of(":#[]{},&*!|>'\"%@`") != std::string::npos)
-                return "'" + x + "'";
+            // A plain scalar only when YAML reads it back as this same string; otherwise double-quoted
+            // with escapes, so every string (quotes, control bytes, spaces at the ends) round-trips.
+            static const char* const kReserved[] = {"null", "Null", "NULL", "~", "true", "True", "TRUE", "false",
+                                                    "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO",
+                                                    "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N"};
+            bool plain = !x.empty() && x.front() != '-' && x.front() != '.';
+            for (const char* r : kReserved) plain = plain && x != r;
+            for (unsigned char c : x) plain = plain && (std::isalnum(c) || c == '_' || c == '-' || c == '.' || c == '/');
             double d;
-            if (parse_float(x, d)) return "'" + x + "'";
-            return x;
+            if (plain && !parse_float(x, d)) return x;
+            std::string q = "\"";
+            for (unsigned char c : x) {
+                if (c == '"' || c == '\\') {
+                    q += '\\';
+                    q += static_cast<char>(c);
+                } else if (c < 0x20 || c == 0x7f) {
+                    static const char* hex = "0123456789abcdef";
+                    q += "\\x";
+                    q += hex[c >> 4];
+                    q += hex[c & 15];
+                } else {
+                    q += static_cast<char>(c);
+                }
+            }
+            return q + "\"";
         }
         std::string operator()(const std::vector<int64_t>& xs) const {
             std::string s = "[";

@@ -31,6 +31,9 @@ struct ParamSpec {
 
 using ParamTable = std::vector<ParamSpec>;
 
+// A parameter without a default (a config must set it) is written as non-nullable with default "null".
+inline bool is_required(const ParamSpec& p) { return !p.nullable && p.default_text == "null"; }
+
 // Parse YAML scalar/flow text (e.g. "0.1", "[1, 2]", "true", "null") into a typed value, validating it.
 // Throws UserError with `where` (e.g. "spec.yaml:12: key 'framework.beta'") prefixed to the message.
 Value parse_value(const ParamSpec& spec, const std::string& text, const std::string& where);

@@ -49,16 +49,24 @@ void add_real_dataset(const RealDatasetSpec& spec) {
     });
 }
 
+// input_mode and num_obs are trait texts: a fixed mode and count, or the marker "num_samples" for samplers
+// whose tuple size is that parameter (the config check maps it to single / pair / triplet).
 template <class S>
 void add_sampler(const std::string& key, const std::string& description, const std::string& input_mode,
-                 int num_obs) {
+                 const std::string& num_obs) {
     ComponentInfo info;
     info.name = key;
     info.description = description;
     info.params = S::param_table();
     info.traits["input_mode"] = input_mode;
-    info.traits["num_obs"] = std::to_string(num_obs);
+    info.traits["num_obs"] = num_obs;
     sampler_registry().add(std::move(info), &S::create);
+}
+
+template <class S>
+void add_sampler(const std::string& key, const std::string& description, const std::string& input_mode,
+                 int num_obs) {
+    add_sampler<S>(key, description, input_mode, std::to_string(num_obs));
 }
 
 }  // namespace
@@ -80,6 +88,14 @@ void register_all() {
             "gt_pair", "ground-truth pair: k factors resampled within a radius of the anchor", "pair", 2);
         add_sampler<GroundTruthPairOrigSampler>(
             "gt_pair_orig", "disentanglement_lib weak pair: k random factors resampled uniformly", "weak_pair", 2);
+        add_sampler<GroundTruthTripleSampler>(
+            "gt_triple", "ground-truth triplet: positive and negative resampled within k and radius ranges of the anchor",
+            "triplet", 3);
+        add_sampler<GroundTruthDistSampler>(
+            "gt_dist", "uniform random observations; with 3 the one closer to the anchor is the positive",
+            "num_samples", "num_samples");
+        add_sampler<RandomSampler>("random", "uniform random observations: (idx, u_1, ...)", "num_samples",
+                                   "num_samples");
     });
 }
 

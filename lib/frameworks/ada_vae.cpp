@@ -10,7 +10,11 @@ torch::Tensor ada_deltas(const losses::NormalPosterior& q0, const losses::Normal
         return 0.5 * losses::kl_normal_normal(q1.mu, q1.sigma(), q0.mu, q0.sigma()) +
                0.5 * losses::kl_normal_normal(q0.mu, q0.sigma(), q1.mu, q1.sigma());
     if (mode == "dist") return (q1.mu - q0.mu).abs();
-    if (mode == "sampled_dist") return (q1.rsample() - q0.rsample()).abs();
+    if (mode == "sampled_dist") {  // two statements: the order of the draws must not depend on the compiler
+        const torch::Tensor z0 = q0.rsample();
+        const torch::Tensor z1 = q1.rsample();
+        return (z1 - z0).abs();
+    }
     throw UserError("unknown ada_thresh_mode '" + mode + "'");
 }
 
@@ -40,13 +44,15 @@ torch::Tensor ada_average(losses::NormalPosterior& q0, losses::NormalPosterior& 
         throw UserError("unknown ada_average_mode '" + opt.average_mode + "'");
     }
     torch::Tensor logvar = torch::log(var);
-    q0 = {torch::where(shared, mu, q0.mu), torch::where(shared, logvar, q0.logvar)};
-    q1 = {torch::where(shared, mu, q1.mu), torch::where(shared, logvar, q1.logvar)};
+    q0 = {torch::where(shared, mu, q0.mu), torch::where(shared, logvar, q0.logvar), q0.kind};
+    q1 = {torch::where(shared, mu, q1.mu), torch::where(shared, logvar, q1.logvar), q1.kind};
     return shared;
 }
 
 AdaVae::AdaVae(models::AutoEncoder model, std::shared_ptr<losses::ReconLoss> recon, const Params& params)
-    : BetaVae(std::move(model), std::move(recon), params, params.get_float("beta")) {
+    : BetaVae(std::move(model), std::move(recon), params) {
+    if (latent_ != losses::LatentKind::Normal)
+        throw UserError("framework 'ada_vae' averages Normal posteriors; key 'framework.latent_distribution' must be normal");
     opt_.average_mode = params.get_string("ada_average_mode");
     opt_.thresh_mode = params.get_string("ada_thresh_mode");
     opt_.thresh_ratio = params.get_float("ada_thresh_ratio");
@@ -54,10 +60,10 @@ AdaVae::AdaVae(models::AutoEncoder model, std::shared_ptr<losses::ReconLoss> rec
 
 std::vector<std::string> AdaVae::term_names() const { return {"recon_loss", "kl_loss", "reg_loss", "shared"}; }
 
-std::vector<std::pair<std::string, torch::Tensor>> AdaVae::intercept_posteriors(std::vector<losses::NormalPosterior>& qs) {
+void AdaVae::intercept_posteriors(std::vector<losses::Posterior>& qs, LossTerms& out) {
     if (qs.size() != 2) throw std::logic_error("ada_vae needs pairs of observations");
     torch::Tensor shared = ada_average(qs[0], qs[1], opt_);
-    return {{"shared", shared.to(torch::kFloat).sum(-1).mean().detach()}};
+    out.terms.emplace_back("shared", shared.to(torch::kFloat).sum(-1).mean().detach());
 }
 
 }  // namespace disent::frameworks

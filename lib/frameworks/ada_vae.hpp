@@ -22,9 +22,10 @@ class AdaVae : public BetaVae {
 public:
     AdaVae(models::AutoEncoder model, std::shared_ptr<losses::ReconLoss> recon, const Params& params);
     std::vector<std::string> term_names() const override;
+    bool graph_capturable() const override { return true; }
 
 protected:
-    std::vector<std::pair<std::string, torch::Tensor>> intercept_posteriors(std::vector<losses::NormalPosterior>& qs) override;
+    void intercept_posteriors(std::vector<losses::Posterior>& qs, LossTerms& out) override;
 
 private:
     AdaOptions opt_;

@@ -1,5 +1,6 @@
 #include "losses/recon_loss.hpp"
 
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 
@@ -79,6 +80,38 @@ torch::Tensor BernoulliLoss::unreduced_from_partial(const torch::Tensor& x_parti
     return bce_with_logits(x_partial, x);  // −log Bernoulli(logits=y).prob(x)
 }
 
+torch::Tensor continuous_bernoulli_log_norm(const torch::Tensor& probs, double lo, double hi) {
+    // The same arrangement as torch.distributions.ContinuousBernoulli._cont_bern_log_norm: the branches
+    // see "cut" probabilities so that neither produces NaN (or NaN gradients) where it is not selected.
+    const auto outside = torch::logical_or(probs <= lo, probs > hi);
+    const auto cut = torch::where(outside, probs, torch::full_like(probs, lo));
+    const auto below = torch::where(cut <= 0.5, cut, torch::zeros_like(cut));
+    const auto above = torch::where(cut >= 0.5, cut, torch::ones_like(cut));
+    const auto log_norm = torch::log(torch::abs(torch::log1p(-cut) - torch::log(cut))) -
+                          torch::where(cut <= 0.5, torch::log1p(-2.0 * below), torch::log(2.0 * above - 1.0));
+    const auto u = (probs - 0.5).square();
+    const auto taylor = std::log(2.0) + (4.0 / 3.0 + 104.0 / 45.0 * u) * u;
+    return torch::where(outside, log_norm, taylor);
+}
+
+torch::Tensor ContinuousBernoulliLoss::unreduced(const torch::Tensor& x_hat, const torch::Tensor& x) const {
+    check_same_shape(x_hat, x, "c_bernoulli loss");
+    const double eps = x_hat.scalar_type() == torch::kFloat64 ? std::numeric_limits<double>::epsilon()
+                                                                : std::numeric_limits<float>::epsilon();
+    const auto p = x_hat.clamp(eps, 1.0 - eps);
+    return bce_with_logits(torch::log(p) - torch::log1p(-p), x) - continuous_bernoulli_log_norm(p);
+}
+
+torch::Tensor ContinuousBernoulliLoss::unreduced_from_partial(const torch::Tensor& x_partial, const torch::Tensor& x) const {
+    check_same_shape(x_partial, x, "c_bernoulli loss");
+    return bce_with_logits(x_partial, x) - continuous_bernoulli_log_norm(torch::sigmoid(x_partial));
+}
+
+torch::Tensor NormalLoss::unreduced(const torch::Tensor& x_hat, const torch::Tensor& x) const {
+    check_same_shape(x_hat, x, "normal loss");
+    return 0.5 * (x_hat - x).square() + 0.5 * std::log(2.0 * 3.14159265358979323846);
+}
+
 // ---- factories -----------------------------------------------------------------------------------
 
 std::unique_ptr<ReconLoss> make_plain_recon_loss(const std::string& name) {
@@ -87,6 +120,8 @@ std::unique_ptr<ReconLoss> make_plain_recon_loss(const std::string& name) {
     if (name == "mae") return std::make_unique<MaeLoss>();
     if (name == "bce") return std::make_unique<BceLoss>();
     if (name == "bernoulli") return std::make_unique<BernoulliLoss>();
+    if (name == "c_bernoulli") return std::make_unique<ContinuousBernoulliLoss>();
+    if (name == "normal") return std::make_unique<NormalLoss>();
     const ReconLossName parsed = parse_recon_loss_name(name);  // throws the standard message if unknown
     if (parsed.augmented)
         throw UserError("reconstruction loss '" + name + "' is not a plain loss; augmented losses cannot be wrapped");

@@ -75,6 +75,28 @@ public:
     torch::Tensor unreduced_from_partial(const torch::Tensor& x_partial, const torch::Tensor& x) const override;
 };
 
+// −log ContinuousBernoulli(x) with sigmoid activation (torch semantics) and disent's wider Taylor region
+// (0.49, 0.51) around λ = ½ for the log normaliser. Training form from logits; activated form clamps p
+// to [eps, 1−eps] as torch's probs constructor does.
+class ContinuousBernoulliLoss : public ReconLoss {
+public:
+    std::string name() const override { return "c_bernoulli"; }
+    torch::Tensor activate(const torch::Tensor& x_partial) const override { return torch::sigmoid(x_partial); }
+    torch::Tensor unreduced(const torch::Tensor& x_hat, const torch::Tensor& x) const override;
+    torch::Tensor unreduced_from_partial(const torch::Tensor& x_partial, const torch::Tensor& x) const override;
+};
+
+// −log N(x; x̂, 1) = ½(x̂ − x)² + ½ log 2π, identity activation.
+class NormalLoss : public ReconLoss {
+public:
+    std::string name() const override { return "normal"; }
+    torch::Tensor activate(const torch::Tensor& x_partial) const override { return x_partial; }
+    torch::Tensor unreduced(const torch::Tensor& x_hat, const torch::Tensor& x) const override;
+};
+
+// log C(λ) of the continuous Bernoulli, elementwise; Taylor expansion for λ in (lo, hi].
+torch::Tensor continuous_bernoulli_log_norm(const torch::Tensor& probs, double lo = 0.49, double hi = 0.51);
+
 // BCE-with-logits elementwise, stable for any logits y (shared by bce and bernoulli).
 torch::Tensor bce_with_logits(const torch::Tensor& y, const torch::Tensor& x);
 

@@ -44,8 +44,7 @@ double parse_weight(const std::string& text, const std::string& name) {
 }  // namespace
 
 std::vector<std::string> plain_recon_loss_names() {
-    // Add c_bernoulli and normal here (and in make_plain_recon_loss) when they are implemented.
-    return {"mse", "mae", "bce", "bernoulli"};
+    return {"mse", "mae", "bce", "bernoulli", "c_bernoulli", "normal"};
 }
 
 std::vector<std::string> kernel_normalize_modes() { return {"sum", "abssum", "possum", "negsum", "maxsum", "none"}; }
@@ -71,15 +70,16 @@ ReconLossName parse_recon_loss_name(const std::string& name) {
         return out;
     }
 
-    // The augmented grammar, regexes tried in the order of spec §2.3. The inner loss token cannot
-    // contain '_', which is what forbids nesting and wrapping c_bernoulli.
-    static const std::regex re_full(R"(^([a-z\d]+)_([a-z\d]+_[a-z\d]+)_l(\d+\.\d+)_k(\d+\.\d+)_norm_([a-z]+)$)");
-    static const std::regex re_norm(R"(^([a-z\d]+)_([a-z\d]+_[a-z\d]+)_norm_([a-z]+)$)");
-    static const std::regex re_bare(R"(^([a-z\d]+)_([a-z\d]+_[a-z\d]+)$)");
+    // The augmented grammar, regexes tried in the order of spec §2.3. An inner loss token without '_'
+    // forbids nesting; disent's grammar thereby also excluded c_bernoulli, which we accept by name so
+    // that every plain loss can be wrapped (docs/decisions.md).
+    static const std::regex re_full(R"(^(c_bernoulli|[a-z\d]+)_([a-z\d]+_[a-z\d]+)_l(\d+\.\d+)_k(\d+\.\d+)_norm_([a-z]+)$)");
+    static const std::regex re_norm(R"(^(c_bernoulli|[a-z\d]+)_([a-z\d]+_[a-z\d]+)_norm_([a-z]+)$)");
+    static const std::regex re_bare(R"(^(c_bernoulli|[a-z\d]+)_([a-z\d]+_[a-z\d]+)$)");
     // Legacy form `<loss>_<kernel>_l<A>_k<B>` without `_norm_` (used by the paper's configs, e.g.
     // mse_box_r31_l1.0_k3969.0). Upstream removed it in 2022 (spec §2.3 [history], §12 item 12); we keep
     // accepting it so old experiment names run, with the normalisation it had then: "sum".
-    static const std::regex re_legacy(R"(^([a-z\d]+)_([a-z\d]+_[a-z\d]+)_l(\d+\.\d+)_k(\d+\.\d+)$)");
+    static const std::regex re_legacy(R"(^(c_bernoulli|[a-z\d]+)_([a-z\d]+_[a-z\d]+)_l(\d+\.\d+)_k(\d+\.\d+)$)");
 
     ReconLossName out;
     out.augmented = true;

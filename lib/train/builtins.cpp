@@ -5,6 +5,7 @@
 #include "losses/recon_loss_name.hpp"
 #include "metrics/metric.hpp"
 #include "models/autoencoder.hpp"
+#include "schedules/schedule.hpp"
 #include "train/optimizers.hpp"
 
 namespace disent::train {
@@ -15,6 +16,7 @@ void register_builtins() {
     frameworks::register_all();
     metrics::register_all();
     register_optimizers();
+    schedules::register_all();
 }
 
 config::Catalog build_catalog() {
@@ -26,6 +28,8 @@ config::Catalog build_catalog() {
     c.kinds["framework"] = frameworks::framework_registry().infos();
     c.kinds["optimizer"] = optimizer_registry().infos();
     c.kinds["metric"] = metrics::metric_registry().infos();
+    c.kinds["schedule"] = schedules::schedule_registry().infos();
+    c.check_schedule = schedules::check_schedule;
     c.check_recon_loss = [](const std::string& name) { losses::parse_recon_loss_name(name); };
     return c;
 }

@@ -101,6 +101,11 @@ void save_checkpoint(const std::string& path, frameworks::Framework& fw, Optimiz
     opt.save(opt_ar);
     ar.write("model", model_ar);
     ar.write("optimizer", opt_ar);
+    if (fw.has_aux()) {  // FactorVAE's discriminator and its optimiser
+        torch::serialize::OutputArchive aux_ar;
+        fw.save_aux(aux_ar);
+        ar.write("aux", aux_ar);
+    }
     std::ostringstream out;
     ar.save_to(out);
     io::write_file_atomic(path, wrap(out.str()));
@@ -135,6 +140,11 @@ CheckpointInfo load_checkpoint(const std::string& path, frameworks::Framework& f
         for (auto& kv : fw.model()->named_parameters()) restore(kv.key(), kv.value(), false);
         for (auto& kv : fw.model()->named_buffers()) restore(kv.key(), kv.value(), true);
         opt.load(opt_ar);
+        if (fw.has_aux()) {
+            torch::serialize::InputArchive aux_ar;
+            ar.read("aux", aux_ar);
+            fw.load_aux(aux_ar);
+        }
     } catch (const UserError&) {
         throw;
     } catch (const c10::Error& e) {

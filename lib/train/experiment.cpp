@@ -71,6 +71,7 @@ Experiment build_experiment(const config::ResolvedConfig& cfg) {
     std::shared_ptr<losses::ReconLoss> recon = losses::make_recon_loss(cfg.top.get_string("recon_loss"));
     recon->to(e.device);
     e.framework = fw_entry.make(cfg.section("framework"), model, recon);
+    e.schedules = build_scheduled_keys(cfg);
     e.optimizer = optimizer_registry().get(cfg.component("optimizer")).make(cfg.section("optimizer"), model->parameters());
     return e;
 }

@@ -10,6 +10,7 @@
 #include "data/sampler.hpp"
 #include "frameworks/framework.hpp"
 #include "train/optimizer.hpp"
+#include "train/scheduled_keys.hpp"
 
 namespace disent::train {
 
@@ -19,6 +20,8 @@ struct Experiment {
     std::unique_ptr<data::Sampler> sampler;
     std::shared_ptr<frameworks::Framework> framework;
     std::unique_ptr<Optimizer> optimizer;
+    // `schedules:` of the config: framework keys set before every training step (none: fixed values)
+    std::vector<ScheduledKey> schedules;
     torch::Device device{torch::kCPU};
     torch::Tensor mean, std;  // (1, C, 1, 1) standardisation constants on the device
     uint64_t seed = 0;

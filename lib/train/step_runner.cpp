@@ -14,7 +14,6 @@ namespace disent::train {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 // Eager step: works on CPU and CUDA, with the dataset rendered per batch or resident on the device.
 class EagerRunner : public StepRunner {
@@ -35,10 +34,12 @@ public:
         }
         auto t1 = Clock::now();
         torch::manual_seed(noise_seed(e_.seed, step));
+        e_.framework->set_step(step);
         frameworks::LossTerms lt = e_.framework->training_loss(xs, xs);
         auto t2 = Clock::now();
         e_.optimizer->zero_grad();
         lt.loss.backward();
+        if (lt.aux_loss.defined()) e_.framework->aux_update(lt.aux_loss);
         auto t3 = Clock::now();
         // train.nonfinite=skip: leave the parameters and optimiser state untouched (one host read per step)
         if (skip_nonfinite_ && !torch::isfinite(lt.loss.detach()).all().item<bool>()) e_.optimizer->zero_grad();
@@ -148,11 +149,16 @@ std::unique_ptr<StepRunner> make_step_runner(Experiment& e, const StepOptions& o
         throw UserError("key 'train.data_on_device' is true but the dataset needs " + std::to_string(gib) +
                         " GiB as uint8; use auto or false");
     torch::Tensor data = resident ? render_all(*e.dataset, e.device) : torch::Tensor();
-    if (cuda && (opts.cuda_graph || opts.bf16_autocast)) {
+    // a captured graph bakes the framework's parameters in: scheduled runs take the eager CUDA step
+    const bool capturable = e.framework->graph_capturable() && e.schedules.empty();
+    if (cuda && capturable && (opts.cuda_graph || opts.bf16_autocast)) {
         if (auto runner = make_cuda_graph_runner(e, data, opts, batch_size, log_every)) return runner;
     }
     if (opts.bf16_autocast && cuda)
-        throw UserError("key 'train.bf16_autocast' needs a CUDA build of disent-run with graph support");
+        throw UserError(capturable ? std::string("key 'train.bf16_autocast' needs a CUDA build of disent-run with graph support")
+                                   : "key 'train.bf16_autocast' is supported only for runs without schedules whose framework "
+                                     "step a CUDA graph can capture (ae, vae, beta_vae, ada_vae), not '" +
+                                         e.cfg.component("framework") + "'");
     return std::make_unique<EagerRunner>(e, data, opts.skip_nonfinite);
 }
 

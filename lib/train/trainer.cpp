@@ -225,6 +225,8 @@ TrainResult run_loop(Experiment& e, RunState& st, int64_t start_step, const Trai
     e.framework->model()->train();
 
     for (int64_t step = start_step; step < steps; ++step) {
+        // schedules (spec §9): each key from its configured v0 at this step (a resumed run gets the same values)
+        for (const auto& s : e.schedules) e.framework->set_param(s.param, s.value(step));
         auto t0 = Clock::now();
         // data: anchors from the epoch permutation, the rest from the sampler's per-step stream
         std::vector<int64_t> anchors = stream.batch(step, batch);
@@ -258,6 +260,13 @@ TrainResult run_loop(Experiment& e, RunState& st, int64_t start_step, const Trai
                 row.push_back(io::format_double(m[i + 1]));
                 line << " " << term_names[i] << "=" << fmt(m[i + 1]);
             }
+            // the value the interval's last step used (as the framework holds it: ints stay ints)
+            std::vector<std::string> scheduled;
+            for (const auto& s : e.schedules) {
+                const double v = e.framework->param(s.param);
+                scheduled.push_back(io::format_double(v));
+                line << " scheduled/" << s.key << "=" << fmt(v);
+            }
             row.push_back(io::format_double(sps));
             line << " steps/s=" << fmt(sps, 4) << " img/s=" << fmt(sps * batch * num_obs, 4);
             if (st.skipped_steps) line << " skipped_nonfinite=" << st.skipped_steps;
@@ -267,6 +276,7 @@ TrainResult run_loop(Experiment& e, RunState& st, int64_t start_step, const Trai
                 row.push_back(io::format_double(ms));
                 line << " " << kPhases[i] << "=" << fmt(ms, 4);
             }
+            row.insert(row.end(), scheduled.begin(), scheduled.end());
             st.train_csv.add_row(row);
             st.train_csv.save(st.paths.train_csv());
             if (progress.bar()) progress.update(done, m[0], sps);
@@ -334,6 +344,7 @@ std::vector<std::string> train_header(const Experiment& e) {
     for (const auto& t : e.framework->term_names()) h.push_back(t);
     h.push_back("steps_per_s");
     for (const char* p : kPhases) h.push_back(p);
+    for (const auto& s : e.schedules) h.push_back("scheduled/" + s.key);
     return h;
 }
 

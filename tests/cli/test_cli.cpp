@@ -60,7 +60,13 @@ TEST(Cli, ListEveryKind) {
         EXPECT_NE(r.out.find(name), std::string::npos) << name;
     r = run({"list", "frameworks"});
     EXPECT_EQ(r.code, 0);
-    EXPECT_NE(r.out.find("ada_vae"), std::string::npos);
+    for (const char* name : {"ae", "vae", "beta_vae", "ada_vae", "betatc_vae", "dip_vae", "info_vae", "dfc_vae", "factor_vae",
+                             "annealed_vae", "tae", "tvae", "ada_ae", "adaneg_tae", "adaneg_tvae", "adaneg_tae_d", "adaneg_tvae_d"})
+        EXPECT_NE(r.out.find("  " + std::string(name) + " "), std::string::npos) << name << "\n" << r.out;
+    EXPECT_NE(r.out.find("[input: triplet]"), std::string::npos) << r.out;
+    r = run({"list", "optimizers"});
+    for (const char* name : {"adam", "adamw", "sgd", "rmsprop", "radam", "adabelief"})
+        EXPECT_NE(r.out.find(name), std::string::npos) << name;
     EXPECT_EQ(r.out.find("xysquares"), std::string::npos);
     r = run({"list", "framwork"});
     EXPECT_EQ(r.code, 2);

@@ -36,7 +36,7 @@ TEST(DataRegistry, NamesTraitsAndTables) {
     EXPECT_EQ(dataset_registry().get("xysquares").info.traits.at("data_name"), "xy_squares");
     EXPECT_EQ(dataset_registry().get("xcolumns").info.traits.at("data_name"), "x_columns");
     auto ss = sampler_registry().names();
-    EXPECT_EQ(ss.size(), 3u);
+    EXPECT_EQ(ss.size(), 6u);  // single, gt_pair, gt_pair_orig, gt_triple, gt_dist, random
     EXPECT_EQ(sampler_registry().get("single").info.traits.at("input_mode"), "single");
     EXPECT_EQ(sampler_registry().get("gt_pair").info.traits.at("input_mode"), "pair");
     EXPECT_EQ(sampler_registry().get("gt_pair_orig").info.traits.at("input_mode"), "weak_pair");

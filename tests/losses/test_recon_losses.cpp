@@ -175,6 +175,46 @@ TEST(PlainLoss, FactoryBuildsEveryListedName) {
         EXPECT_EQ(loss->name(), n);
     }
     EXPECT_THROW(make_recon_loss("abs"), disent::UserError);
-    EXPECT_THROW(make_recon_loss("c_bernoulli"), disent::UserError);  // later issue
+    EXPECT_THROW(make_recon_loss("cbernoulli"), disent::UserError);
     EXPECT_THROW(make_plain_recon_loss("mse_box_r31"), disent::UserError);
+}
+
+TEST(PlainLoss, ContinuousBernoulliMatchesTorchDistribution) {
+    // −ContinuousBernoulli(logits=y | probs=p, lims=(0.49, 0.51)).log_prob(x), printed by Debian's Python
+    // torch 1.13 (float64); the points cover both sides of ½, the Taylor region and saturation.
+    auto d = [](std::vector<double> v) { return torch::tensor(v, torch::kFloat64); };
+    auto x = d({0.1, 0.9, 0.5, 0.3, 1.0, 0.0, 0.75});
+    auto y = d({-3.0, -0.5, -0.02, 0.0, 0.03, 0.7, 4.0});
+    const std::vector<double> from_logits = {-0.8496814696108116, 0.21039505099275646, 1.6666611200033543e-05, -0.0,
+                                             -0.014962500280237712, 0.37033394113034723, -0.4047798079457774};
+    auto p = d({0.02, 0.3, 0.495, 0.5, 0.505, 0.8, 0.999});
+    const std::vector<double> from_probs = {-0.9903142485298948, 0.3686552674067569, 1.66677223889522e-05, -0.0,
+                                            -0.009983665630945882, 0.7719780286898289, -0.20681269384308232};
+    auto loss = make_recon_loss("c_bernoulli");
+    auto a = loss->unreduced_from_partial(y, x), b = loss->unreduced(p, x);
+    for (int i = 0; i < 7; ++i) {
+        EXPECT_NEAR(a[i].item<double>(), from_logits[i], 1e-12) << i;
+        EXPECT_NEAR(b[i].item<double>(), from_probs[i], 1e-12) << i;
+    }
+    EXPECT_TRUE(torch::allclose(loss->activate(y), torch::sigmoid(y)));
+    // gradients stay finite in and around the Taylor region (the unselected branch sees "cut" probs)
+    auto yg = d({-0.01, 0.0, 0.01, 5.0}).requires_grad_();
+    loss->unreduced_from_partial(yg, d({0.2, 0.5, 0.9, 0.1})).sum().backward();
+    EXPECT_TRUE(torch::isfinite(yg.grad()).all().item<bool>());
+}
+
+TEST(PlainLoss, NormalIsHalfSquaredErrorPlusConstant) {
+    auto loss = make_recon_loss("normal");
+    auto xh = torch::tensor({0.5, -1.0, 2.0}, torch::kFloat64), x = torch::tensor({0.0, 1.0, 2.0}, torch::kFloat64);
+    const double c = 0.5 * std::log(2 * M_PI);
+    auto u = loss->unreduced(xh, x);
+    EXPECT_NEAR(u[0].item<double>(), 0.125 + c, 1e-12);
+    EXPECT_NEAR(u[1].item<double>(), 2.0 + c, 1e-12);
+    EXPECT_NEAR(u[2].item<double>(), c, 1e-12);
+    EXPECT_TRUE(torch::equal(loss->activate(xh), xh));
+    // usable inside the kernel family: w_l·ℓ(x̂, x) + w_k·ℓ(K∗x̂, K∗x) on constant images (K∗ of a constant
+    // image with a sum-normalised box kernel leaves the centre pixel unchanged)
+    auto aug = make_recon_loss("normal_box_r1_l1.0_k2.0_norm_sum");
+    auto a = torch::full({1, 1, 3, 3}, 0.5, torch::kFloat64), t = torch::zeros({1, 1, 3, 3}, torch::kFloat64);
+    EXPECT_NEAR(aug->unreduced(a, t)[0][0][1][1].item<double>(), 3 * (0.125 + c), 1e-6);
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "../frameworks/tiny_extractor.hpp"
 #include "data/registry.hpp"
 #include "frameworks/framework.hpp"
 #include "losses/recon_loss.hpp"
@@ -27,7 +28,9 @@ TEST(RegistryAll, CatalogListsEveryKind) {
     for (const char* name : {"xysquares", "xysquares_minimal", "xysinglesquare", "xcolumns"}) EXPECT_TRUE(c.find("dataset", name)) << name;
     for (const char* name : {"single", "gt_pair", "gt_pair_orig"}) EXPECT_TRUE(c.find("sampler", name)) << name;
     for (const char* name : {"conv64", "fc", "linear"}) EXPECT_TRUE(c.find("model", name)) << name;
-    for (const char* name : {"ae", "vae", "beta_vae", "ada_vae"}) EXPECT_TRUE(c.find("framework", name)) << name;
+    for (const char* name : {"ae", "vae", "beta_vae", "ada_vae", "betatc_vae", "dip_vae", "info_vae", "dfc_vae", "factor_vae",
+                             "annealed_vae", "tae", "tvae", "ada_ae", "adaneg_tae", "adaneg_tvae", "adaneg_tae_d", "adaneg_tvae_d"})
+        EXPECT_TRUE(c.find("framework", name)) << name;
     for (const char* name : {"mig", "dci"}) EXPECT_TRUE(c.find("metric", name)) << name;
 }
 
@@ -56,7 +59,12 @@ TEST(RegistryAll, EveryModelFrameworkOptimizerAndLossBuilds) {
         const int64_t zmul = std::stoll(f.info.traits.at("z_multiplier"));
         for (const auto& m : models::model_registry().entries()) {
             auto model = models::make_model(m.info.name, defaults_of(m.info.params), 3, 64, 64, zmul);
-            auto fw = f.make(defaults_of(f.info.params), model, losses::make_recon_loss("mse"));
+            Params fp = defaults_of(f.info.params);
+            if (f.info.name == "dfc_vae") {  // needs a TorchScript feature extractor
+                fp.set("feature_extractor", write_tiny_extractor(::testing::TempDir() + "/registry_extractor.pt"));
+                fp.set("feature_layers", std::vector<std::string>{"0", "1"});
+            }
+            auto fw = f.make(fp, model, losses::make_recon_loss("mse"));
             for (const auto& o : train::optimizer_registry().entries()) {
                 auto opt = o.make(defaults_of(o.info.params), model->parameters());
                 EXPECT_TRUE(opt) << o.info.name;

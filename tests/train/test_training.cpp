@@ -182,3 +182,32 @@ TEST(Training, BatchesAreAFunctionOfSeedAndStep) {
     std::sort(seen.begin(), seen.end());
     for (int64_t i = 0; i < 10; ++i) EXPECT_EQ(seen[i], i);
 }
+
+TEST(Training, SchedulesSetFrameworkKeysEveryStepAndResumeExactly) {
+    // linear 0 → 4 steps, r 0 → 2 on β (v0 = 1e-4): β_t = v0·t/2 at step t (0-based), logged per step
+    TempDir tmp;
+    std::ostringstream log;
+    auto cfg = quick({"train.steps=4", "schedules=[{key: framework.beta, name: linear, start_step: 0, end_step: 4, r_start: 0.0, r_end: 2.0}]"});
+    ASSERT_EQ(train::train_new(cfg, opts(tmp / "a", log)).status, train::TrainStatus::Finished);
+    auto a = io::CsvTable::load(tmp / "a/train.csv");
+    const int col = a.column("scheduled/framework.beta");
+    ASSERT_GE(col, 0);
+    ASSERT_EQ(a.rows.size(), 4u);
+    for (int t = 0; t < 4; ++t) {
+        const double beta = std::stod(a.rows[t][col]);
+        EXPECT_NEAR(beta, 1e-4 * t / 2.0, 1e-15) << t;
+        const double kl = std::stod(a.rows[t][a.column("kl_loss")]), reg = std::stod(a.rows[t][a.column("reg_loss")]);
+        EXPECT_NEAR(reg, beta * kl, 1e-6 * std::max(1e-12, beta * kl)) << t;
+    }
+    EXPECT_NE(log.str().find("scheduled/framework.beta="), std::string::npos);
+    auto o = opts(tmp / "b", log);
+    o.stop_after = 2;
+    ASSERT_EQ(train::train_new(cfg, o).status, train::TrainStatus::Interrupted);
+    ASSERT_EQ(train::resume_run(train::build_catalog(), opts(tmp / "b", log)).status, train::TrainStatus::Finished);
+    auto b = io::CsvTable::load(tmp / "b/train.csv");
+    ASSERT_EQ(b.rows.size(), 4u);
+    for (size_t i = 0; i < 4; ++i) {
+        EXPECT_EQ(a.rows[i][col], b.rows[i][col]);
+        EXPECT_EQ(a.rows[i][1], b.rows[i][1]) << "loss of step " << i + 1;
+    }
+}
