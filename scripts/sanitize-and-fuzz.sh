@@ -41,6 +41,8 @@ done
 # written. This run is therefore reported, not gating: a crash whose stack holds no frame of our code.
 echo "== fuzz_h5 (report only: crashes inside libhdf5 are not gating)"
 mkdir -p build-san/corpus/h5
+# regressions of OUR code found by fuzz_h5 do gate (each was checked not to crash libhdf5 either)
+ASAN_OPTIONS=detect_leaks=0 ./build-san/fuzz_h5 tests/fuzz-regressions/h5/* >/dev/null 2>&1 || { echo "REGRESSION: fuzz_h5"; status=1; }
 if ! ASAN_OPTIONS=detect_leaks=0 ./build-san/fuzz_h5 -max_total_time="$FUZZ_SECONDS" -max_len=131072 -timeout=10 \
       -rss_limit_mb=4096 -seed="$FUZZ_SEED" -artifact_prefix=build-san/crashes/fuzz_h5- build-san/corpus/h5 fuzz/corpus/h5 2>build-san/fuzz_h5.log; then
   # the crash is libhdf5's when the innermost frame outside the sanitizer, fuzzer, allocator and libc is

@@ -145,6 +145,19 @@ H5ArrayReader::H5ArrayReader(const std::string& path, const std::string& array_n
         H5Fclose(file_);
         throw UserError("HDF5 dataset '" + array_name + "' in '" + path + "' is a scalar, expected an array");
     }
+    // a damaged header can claim any extent: refuse shapes whose element count overflows (fuzz_h5 found
+    // row_elems() overflowing int64) or exceeds 2^48 elements, far beyond any dataset
+    int64_t total = 1;
+    bool plausible = true;
+    for (hsize_t v : d)
+        plausible = plausible && v <= (hsize_t{1} << 48) && !__builtin_mul_overflow(total, static_cast<int64_t>(v), &total) &&
+                    total <= (int64_t{1} << 48);
+    if (!plausible) {
+        H5Dclose(dset_);
+        H5Fclose(file_);
+        dset_ = file_ = -1;
+        throw UserError("HDF5 dataset '" + array_name + "' in '" + path + "' claims an implausible shape (over 2^48 elements); the file is damaged");
+    }
     // direct chunk reads: uint8, chunk = one row, filters: none or deflate only
     hid_t dcpl = H5Dget_create_plist(dset_);
     hid_t type = H5Dget_type(dset_);
