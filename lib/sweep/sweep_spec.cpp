@@ -117,7 +117,10 @@ SweepSpec parse_sweep(const std::string& yaml_text, const std::string& file) {
     const fs::path dir = fs::path(file).parent_path();
     const std::string base = root["base"].Scalar();
     s.base = fs::path(base).is_absolute() ? base : (dir / base).lexically_normal().string();
-    if (!fs::exists(s.base)) throw UserError(where(file, root["base"]) + ": base spec '" + s.base + "' does not exist");
+    std::error_code ec;  // the throwing overload escapes as filesystem_error on e.g. over-long names (fuzz_sweep)
+    if (!fs::exists(s.base, ec))
+        throw UserError(where(file, root["base"]) + ": base spec '" + s.base + "' " +
+                        (ec ? "cannot be opened (" + ec.message() + ")" : "does not exist"));
     s.name = root["name"] ? root["name"].Scalar() : fs::path(file).stem().string();
     if (sanitize_name(s.name) != s.name || s.name.empty())
         throw UserError(file + ": name '" + s.name + "' must be a plain file name ([A-Za-z0-9._=+-], no '/', no '..')");
