@@ -4,7 +4,7 @@
 
 namespace disent::frameworks {
 
-torch::Tensor ada_deltas(const losses::NormalPosterior& q0, const losses::NormalPosterior& q1, const std::string& mode) {
+torch::Tensor ada_deltas(const losses::Posterior& q0, const losses::Posterior& q1, const std::string& mode) {
     if (mode == "kl") return losses::kl_normal_normal(q1.mu, q1.sigma(), q0.mu, q0.sigma());
     if (mode == "symmetric_kl")
         return 0.5 * losses::kl_normal_normal(q1.mu, q1.sigma(), q0.mu, q0.sigma()) +
@@ -24,7 +24,7 @@ torch::Tensor ada_shared_mask(const torch::Tensor& deltas, double ratio) {
     return deltas < lo + ratio * (hi - lo);
 }
 
-torch::Tensor ada_average(losses::NormalPosterior& q0, losses::NormalPosterior& q1, const AdaOptions& opt) {
+torch::Tensor ada_average(losses::Posterior& q0, losses::Posterior& q1, const AdaOptions& opt) {
     // the threshold decision is not differentiated (it selects dims); the averaging itself is
     torch::Tensor shared = ada_shared_mask(ada_deltas(q0, q1, opt.thresh_mode).detach(), opt.thresh_ratio);
     torch::Tensor v0 = q0.variance(), v1 = q1.variance();

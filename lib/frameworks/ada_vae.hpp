@@ -12,11 +12,11 @@ struct AdaOptions {
 };
 
 // Per-pair deltas (B, Z) between two posteriors.
-torch::Tensor ada_deltas(const losses::NormalPosterior& q0, const losses::NormalPosterior& q1, const std::string& mode);
+torch::Tensor ada_deltas(const losses::Posterior& q0, const losses::Posterior& q1, const std::string& mode);
 // Shared mask (B, Z): delta < min + ratio·(max − min) per pair (strict; all-equal → nothing shared).
 torch::Tensor ada_shared_mask(const torch::Tensor& deltas, double ratio);
 // Replaces the shared dims of both posteriors by their average; returns the shared mask.
-torch::Tensor ada_average(losses::NormalPosterior& q0, losses::NormalPosterior& q1, const AdaOptions& opt);
+torch::Tensor ada_average(losses::Posterior& q0, losses::Posterior& q1, const AdaOptions& opt);
 
 class AdaVae : public BetaVae {
 public:

@@ -58,48 +58,48 @@ KlMode parse_kl_mode(const std::string& name) {
                     "approx_forward or approx_symmetric");
 }
 
-NormalPosterior NormalPosterior::from_encoder_output(const torch::Tensor& z_raw, LatentKind kind) {
+Posterior Posterior::from_encoder_output(const torch::Tensor& z_raw, LatentKind kind) {
     if (z_raw.dim() < 1 || z_raw.size(-1) % 2 != 0)
-        throw std::invalid_argument("NormalPosterior: encoder output's last dim must be even (μ | logvar), got " +
+        throw std::invalid_argument("Posterior: encoder output's last dim must be even (μ | logvar), got " +
                                     c10::str(z_raw.sizes()));
     const auto parts = z_raw.chunk(2, -1);
-    return NormalPosterior{parts[0], parts[1], kind};
+    return Posterior{parts[0], parts[1], kind};
 }
 
-torch::Tensor NormalPosterior::rsample() const {
+torch::Tensor Posterior::rsample() const {
     if (kind == LatentKind::Normal) return mu + sigma() * torch::randn_like(mu);
     const double eps = std::numeric_limits<float>::epsilon();
     torch::Tensor u = torch::rand_like(mu) * (1.0 - (eps - 1.0)) + (eps - 1.0);  // U(eps − 1, 1)
     return mu - scale() * u.sign() * torch::log1p(-u.abs());
 }
 
-torch::Tensor NormalPosterior::log_prob(const torch::Tensor& z) const {
+torch::Tensor Posterior::log_prob(const torch::Tensor& z) const {
     return kind == LatentKind::Normal ? normal_log_prob(z, mu, sigma()) : laplace_log_prob(z, mu, scale());
 }
 
-torch::Tensor NormalPosterior::prior_log_prob(const torch::Tensor& z) const {
+torch::Tensor Posterior::prior_log_prob(const torch::Tensor& z) const {
     if (kind == LatentKind::Normal) return -0.5 * z.square() - kHalfLog2Pi;
     return -z.abs() - std::log(2.0);
 }
 
-torch::Tensor NormalPosterior::kl_to_prior() const {
+torch::Tensor Posterior::kl_to_prior() const {
     if (kind == LatentKind::Normal) return kl_normal_std(mu, logvar);
     return kl_laplace_laplace(mu, scale(), torch::zeros_like(mu), torch::ones_like(mu));
 }
 
-torch::Tensor NormalPosterior::kl_from_prior() const {
+torch::Tensor Posterior::kl_from_prior() const {
     if (kind == LatentKind::Normal) return kl_normal_normal(torch::zeros_like(mu), torch::ones_like(mu), mu, sigma());
     return kl_laplace_laplace(torch::zeros_like(mu), torch::ones_like(mu), mu, scale());
 }
 
-torch::Tensor NormalPosterior::sample_prior() const {
+torch::Tensor Posterior::sample_prior() const {
     if (kind == LatentKind::Normal) return torch::randn_like(mu);
     const double eps = std::numeric_limits<float>::epsilon();
     torch::Tensor u = torch::rand_like(mu) * (1.0 - (eps - 1.0)) + (eps - 1.0);
     return -u.sign() * torch::log1p(-u.abs());
 }
 
-torch::Tensor NormalPosterior::approx_forward() const {
+torch::Tensor Posterior::approx_forward() const {
     // A single-sample estimate of KL(p ‖ q) must sample from p. disent evaluates log p − log q at the
     // posterior sample instead, which estimates −KL(q ‖ p) (and makes approx_symmetric identically 0);
     // we use a fresh prior sample (docs/decisions.md).
@@ -107,7 +107,7 @@ torch::Tensor NormalPosterior::approx_forward() const {
     return prior_log_prob(zp) - log_prob(zp);
 }
 
-torch::Tensor NormalPosterior::kl(KlMode mode, const torch::Tensor& z) const {
+torch::Tensor Posterior::kl(KlMode mode, const torch::Tensor& z) const {
     switch (mode) {
         case KlMode::Direct: return kl_to_prior();
         case KlMode::DirectForward: return kl_from_prior();

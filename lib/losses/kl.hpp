@@ -25,19 +25,19 @@ LatentKind parse_latent_kind(const std::string& name);  // "normal" | "laplace";
 
 // `kl_loss_mode` (spec §3.3): direct (= direct_reverse) and approx (= approx_reverse) estimate KL(q ‖ p);
 // *_forward KL(p ‖ q); *_symmetric the mean of both. approx uses the training sample z; approx_forward a
-// fresh prior sample (disent's evaluates at the posterior sample: see NormalPosterior::approx_forward).
+// fresh prior sample (disent's evaluates at the posterior sample: see Posterior::approx_forward).
 enum class KlMode { Direct, DirectForward, DirectSymmetric, Approx, ApproxForward, ApproxSymmetric };
 KlMode parse_kl_mode(const std::string& name);
 
 // Diagonal posterior q(z|x) from a VAE encoder output, split in half along the last dim: [loc | raw].
 // Normal: raw = log σ²; Laplace: raw = log scale. The prior is the standard distribution of the same kind.
-// (Kept as an aggregate {mu, logvar[, kind]} so hand-made Normal posteriors stay one line in tests.)
-struct NormalPosterior {
+// An aggregate {mu, logvar[, kind]}, so a hand-made Normal posterior is one line.
+struct Posterior {
     torch::Tensor mu;      // location: the deterministic representation
     torch::Tensor logvar;  // Normal: log σ²; Laplace: log b
     LatentKind kind = LatentKind::Normal;
 
-    static NormalPosterior from_encoder_output(const torch::Tensor& z_raw, LatentKind kind = LatentKind::Normal);
+    static Posterior from_encoder_output(const torch::Tensor& z_raw, LatentKind kind = LatentKind::Normal);
 
     // Normal: σ = exp(½·logvar) (no clamping, no epsilon); Laplace: b = exp(log b).
     torch::Tensor scale() const { return kind == LatentKind::Normal ? torch::exp(0.5 * logvar) : torch::exp(logvar); }
@@ -59,6 +59,5 @@ struct NormalPosterior {
     // Elementwise KL of the chosen mode; `z` is the training sample (used by the approx modes).
     torch::Tensor kl(KlMode mode, const torch::Tensor& z) const;
 };
-using Posterior = NormalPosterior;
 
 }  // namespace disent::losses

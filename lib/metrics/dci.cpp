@@ -111,20 +111,12 @@ void register_dci(Registry<MetricDef>& registry) {
     def.fast = {{"num_train", "1000"}, {"num_test", "500"}};
     def.run = [](const MetricContext& ctx, const Params& p) {
         // Independent train and test samplings, and a separate stream for the classifiers.
-        Rng train_rng(derive_seed(ctx.seed, 1)), test_rng(derive_seed(ctx.seed, 2));
-        Codes train_codes, test_codes;
-        Factors train_factors, test_factors;
-        const int64_t batch = p.get_int("batch_size");
-        sample_codes(ctx, p.get_int("num_train"), batch, train_rng, train_codes, train_factors);
-        sample_codes(ctx, p.get_int("num_test"), batch, test_rng, test_codes, test_factors);
-        return compute_dci(train_codes, train_factors, test_codes, test_factors, derive_seed(ctx.seed, 3));
+        const TrainTestCodes t = sample_train_test_codes(ctx, p);
+        return compute_dci(t.train_codes, t.train_factors, t.test_codes, t.test_factors, derive_seed(ctx.seed, 3));
     };
     def.run_codes = [](const StoredCodes& s, const Params& p, uint64_t seed) {
-        Codes tc, sc;
-        Factors tf, sf;
-        const double frac = static_cast<double>(p.get_int("num_train")) / static_cast<double>(p.get_int("num_train") + p.get_int("num_test"));
-        split_stored(s, frac, tc, tf, sc, sf);
-        return compute_dci(tc, tf, sc, sf, derive_seed(seed, 3));
+        const TrainTestCodes t = split_stored_codes(s, p);
+        return compute_dci(t.train_codes, t.train_factors, t.test_codes, t.test_factors, derive_seed(seed, 3));
     };
     registry.add(std::move(info), std::move(def));
 }

@@ -69,6 +69,16 @@ void sample_codes(const MetricContext& ctx, int64_t n, int64_t batch_size, Rng& 
 // The first step of most metrics: p["num_train"] points (batch p["batch_size"]) with Rng(ctx.seed).
 void sample_train_codes(const MetricContext& ctx, const Params& p, Codes& codes, Factors& factors);
 
+// Independent train and test samplings for metrics with a test split: p["num_train"] points with
+// Rng(derive_seed(ctx.seed, 1)), p["num_test"] with Rng(derive_seed(ctx.seed, 2)), batch p["batch_size"].
+struct TrainTestCodes {
+    Codes train_codes, test_codes;
+    Factors train_factors, test_factors;
+};
+TrainTestCodes sample_train_test_codes(const MetricContext& ctx, const Params& p);
+// Stored codes split for those metrics: their test split, or else num_train : num_test of p (split_stored).
+TrainTestCodes split_stored_codes(const StoredCodes& s, const Params& p);
+
 // Train/test split of stored codes: the given test split, or else disentanglement_lib's
 // split_train_test rule (first ceil(n * train_fraction) points train, the rest test).
 void split_stored(const StoredCodes& s, double train_fraction, Codes& train_codes, Factors& train_factors,

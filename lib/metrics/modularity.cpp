@@ -97,19 +97,12 @@ void register_modularity(Registry<MetricDef>& registry) {
     MetricDef def;
     def.fast = {{"num_train", "2000"}, {"num_test", "1000"}};
     def.run = [](const MetricContext& ctx, const Params& p) {
-        Rng train_rng(derive_seed(ctx.seed, 1)), test_rng(derive_seed(ctx.seed, 2));
-        Codes tc, sc;
-        Factors tf, sf;
-        sample_codes(ctx, p.get_int("num_train"), p.get_int("batch_size"), train_rng, tc, tf);
-        sample_codes(ctx, p.get_int("num_test"), p.get_int("batch_size"), test_rng, sc, sf);
-        return compute_modularity(tc, tf, sc, sf);
+        const TrainTestCodes t = sample_train_test_codes(ctx, p);
+        return compute_modularity(t.train_codes, t.train_factors, t.test_codes, t.test_factors);
     };
     def.run_codes = [](const StoredCodes& s, const Params& p, uint64_t) {
-        Codes tc, sc;
-        Factors tf, sf;
-        const double frac = static_cast<double>(p.get_int("num_train")) / static_cast<double>(p.get_int("num_train") + p.get_int("num_test"));
-        split_stored(s, frac, tc, tf, sc, sf);
-        return compute_modularity(tc, tf, sc, sf);
+        const TrainTestCodes t = split_stored_codes(s, p);
+        return compute_modularity(t.train_codes, t.train_factors, t.test_codes, t.test_factors);
     };
     registry.add(std::move(info), std::move(def));
 }

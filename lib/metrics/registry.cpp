@@ -42,6 +42,23 @@ void sample_train_codes(const MetricContext& ctx, const Params& p, Codes& codes,
     sample_codes(ctx, p.get_int("num_train"), p.get_int("batch_size"), rng, codes, factors);
 }
 
+TrainTestCodes sample_train_test_codes(const MetricContext& ctx, const Params& p) {
+    Rng train_rng(derive_seed(ctx.seed, 1)), test_rng(derive_seed(ctx.seed, 2));
+    TrainTestCodes t;
+    const int64_t batch = p.get_int("batch_size");
+    sample_codes(ctx, p.get_int("num_train"), batch, train_rng, t.train_codes, t.train_factors);
+    sample_codes(ctx, p.get_int("num_test"), batch, test_rng, t.test_codes, t.test_factors);
+    return t;
+}
+
+TrainTestCodes split_stored_codes(const StoredCodes& s, const Params& p) {
+    TrainTestCodes t;
+    const double n_train = static_cast<double>(p.get_int("num_train"));
+    split_stored(s, n_train / (n_train + static_cast<double>(p.get_int("num_test"))), t.train_codes, t.train_factors,
+                 t.test_codes, t.test_factors);
+    return t;
+}
+
 Params preset_params(const std::string& metric, const std::string& preset) {
     register_all();  // idempotent: presets can be asked for before anything registered the metrics
     const auto& entry = metric_registry().get(metric);

@@ -14,6 +14,7 @@
 #include "analysis/stats.hpp"
 #include "cli/cli.hpp"
 #include "config/spec.hpp"
+#include "fig10_box_blur.hpp"
 #include "io/atomic_file.hpp"
 #include "io/csv_table.hpp"
 #include "io/png.hpp"
@@ -65,17 +66,6 @@ const double kPrinted[8][4] = {
     {0.01042, 0.00000, 0.03076, 0.00224}, {0.01009, 0.00056, 0.03052, 0.00228}, {0.00977, 0.00113, 0.03024, 0.00243},
     {0.00944, 0.00169, 0.02991, 0.00270}, {0.00911, 0.00226, 0.02953, 0.00309}, {0.00823, 0.00270, 0.02827, 0.00362},
     {0.00688, 0.00313, 0.02569, 0.00446}, {0.00391, 0.00226, 0.01714, 0.00420}};
-
-// Fig 10 top "x": box-blur augmented MSE along x_R averaged over y_R = 0..7, [0,1] data (oracle output).
-const double kBoxBlur[8][8] = {
-    {0.0000, 0.0313, 0.0623, 0.0933, 0.1282, 0.1593, 0.1903, 0.2213},
-    {0.0313, 0.0000, 0.0313, 0.0623, 0.0972, 0.1282, 0.1593, 0.1903},
-    {0.0623, 0.0313, 0.0000, 0.0313, 0.0662, 0.0972, 0.1282, 0.1593},
-    {0.0933, 0.0623, 0.0313, 0.0000, 0.0351, 0.0662, 0.0972, 0.1282},
-    {0.1282, 0.0972, 0.0662, 0.0351, 0.0000, 0.0313, 0.0623, 0.0933},
-    {0.1593, 0.1282, 0.0972, 0.0662, 0.0313, 0.0000, 0.0313, 0.0623},
-    {0.1903, 0.1593, 0.1282, 0.0972, 0.0623, 0.0313, 0.0000, 0.0313},
-    {0.2213, 0.1903, 0.1593, 0.1282, 0.0933, 0.0623, 0.0313, 0.0000}};
 
 const analysis::ImportanceRow& row_of(const std::vector<analysis::ImportanceRow>& rows, const std::string& name) {
     for (const auto& r : rows)
@@ -179,7 +169,7 @@ TEST(Distances, Fig10BoxBlurMatrix) {
         for (int k = 0; k < 64; ++k) avg[k] += m[k] / 8.0;
     }
     for (int i = 0; i < 8; ++i)
-        for (int j = 0; j < 8; ++j) EXPECT_NEAR(avg[i * 8 + j], kBoxBlur[i][j], 5e-5 + 1e-6) << i << "," << j;
+        for (int j = 0; j < 8; ++j) EXPECT_NEAR(avg[i * 8 + j], disent::testing::kFig10BoxBlur[i][j], 5e-5 + 1e-6) << i << "," << j;
     // rank correlation with |i−j| is high for box blur and undefined (constant) for plain MSE
     std::vector<double> gt, pb, pm;
     auto mse = losses::make_recon_loss("mse");

@@ -7,55 +7,42 @@
 #include "frameworks/ada_vae.hpp"
 #include "frameworks/ae.hpp"
 #include "frameworks/vae.hpp"
+#include "framework_test_util.hpp"
 #include "losses/recon_loss.hpp"
 #include "tiny_extractor.hpp"
 
 using namespace disent;
 using namespace disent::frameworks;
-using losses::NormalPosterior;
+using losses::Posterior;
 
-namespace {
-
-torch::Tensor t(std::vector<float> v) { return torch::tensor(v).view({1, -1}); }
-
-Params fw_params(const std::string& name, std::map<std::string, std::string> ov = {}) {
-    register_all();
-    return make_params(framework_registry().get(name).info.params, ov);
-}
-
-models::AutoEncoder linear_model(int64_t zmul, int64_t z = 2) {
-    models::register_all();
-    auto p = make_params(models::model_registry().get("linear").info.params, {{"z_size", std::to_string(z)}});
-    torch::manual_seed(0);
-    return models::make_model("linear", p, 1, 2, 2, zmul);
-}
-
-}  // namespace
+using fwtest::fw_params;
+using fwtest::linear_model;
+using fwtest::row;
 
 TEST(AdaVae, SymmetricKlSharedDimsOnHandMadePosteriors) {
     // equal variances: symmetric KL = ½Δμ² → deltas [0, 0.005, 2, 4.5]; midpoint threshold 2.25
-    NormalPosterior q0{t({0, 0, 0, 0}), t({0, 0, 0, 0})}, q1{t({0, 0.1f, 2, 3}), t({0, 0, 0, 0})};
+    Posterior q0{row({0, 0, 0, 0}), row({0, 0, 0, 0})}, q1{row({0, 0.1f, 2, 3}), row({0, 0, 0, 0})};
     auto d = ada_deltas(q0, q1, "symmetric_kl");
-    EXPECT_TRUE(torch::allclose(d, t({0, 0.005f, 2, 4.5f}), 1e-6, 1e-7));
+    EXPECT_TRUE(torch::allclose(d, row({0, 0.005f, 2, 4.5f}), 1e-6, 1e-7));
     auto shared = ada_shared_mask(d, 0.5);
-    EXPECT_TRUE(torch::equal(shared, t({1, 1, 1, 0}).to(torch::kBool)));
+    EXPECT_TRUE(torch::equal(shared, row({1, 1, 1, 0}).to(torch::kBool)));
     // ratio 0.4 → threshold 1.8: dim 2 no longer shared
-    EXPECT_TRUE(torch::equal(ada_shared_mask(d, 0.4), t({1, 1, 0, 0}).to(torch::kBool)));
+    EXPECT_TRUE(torch::equal(ada_shared_mask(d, 0.4), row({1, 1, 0, 0}).to(torch::kBool)));
     // all deltas equal → nothing shared (strict inequality)
     EXPECT_FALSE(ada_shared_mask(torch::ones({1, 4}), 0.5).any().item<bool>());
 }
 
 TEST(AdaVae, KlAndDistDeltas) {
     // KL(N(1, 2) ‖ N(0, 1)) = ½(4 + 1 − 1 − log 4)
-    NormalPosterior q0{t({0}), t({0})}, q1{t({1}), t({std::log(4.0f)})};
+    Posterior q0{row({0}), row({0})}, q1{row({1}), row({std::log(4.0f)})};
     EXPECT_NEAR(ada_deltas(q0, q1, "kl").item<float>(), 0.5 * (4 + 1 - 1 - std::log(4.0)), 1e-6);
     EXPECT_NEAR(ada_deltas(q0, q1, "dist").item<float>(), 1.0, 1e-7);
 }
 
 TEST(AdaVae, AveragingModes) {
     auto make = [] {
-        return std::make_pair(NormalPosterior{t({0, 0, 0}), t({0, 0, 0})},
-                              NormalPosterior{t({1, 0.2f, 5}), t({std::log(4.0f), std::log(4.0f), 0})});
+        return std::make_pair(Posterior{row({0, 0, 0}), row({0, 0, 0})},
+                              Posterior{row({1, 0.2f, 5}), row({std::log(4.0f), std::log(4.0f), 0})});
     };
     // deltas: dim0 and dim1 differ in variance too; dim2 Δμ=5 is the largest → not shared
     for (std::string mode : {"gvae", "ml-vae", "gvae_paper"}) {
@@ -63,7 +50,7 @@ TEST(AdaVae, AveragingModes) {
         AdaOptions opt;
         opt.average_mode = mode;
         auto shared = ada_average(q0, q1, opt);
-        ASSERT_TRUE(torch::equal(shared, t({1, 1, 0}).to(torch::kBool))) << mode;
+        ASSERT_TRUE(torch::equal(shared, row({1, 1, 0}).to(torch::kBool))) << mode;
         const float m0 = 0, m1 = 1, v0 = 1, v1 = 4;
         float mu, var;
         if (mode == "gvae") mu = 0.5f * (m0 + m1), var = 0.5f * (v0 + v1);
@@ -133,8 +120,8 @@ TEST(AdaVae, PairLossAveragesObservations) {
     EXPECT_EQ(lt.terms[3].first, "shared");
     // by hand: average posteriors, sample obs 0 then obs 1, mean over the pair
     torch::manual_seed(3);
-    auto q0 = NormalPosterior::from_encoder_output(model->encode(x0));
-    auto q1 = NormalPosterior::from_encoder_output(model->encode(x1));
+    auto q0 = Posterior::from_encoder_output(model->encode(x0));
+    auto q1 = Posterior::from_encoder_output(model->encode(x1));
     auto shared = ada_average(q0, q1, AdaOptions{});
     auto z0 = q0.rsample(), z1 = q1.rsample();
     double recon = 0.5 * ((model->decode(z0) - x0).pow(2).mean() + (model->decode(z1) - x1).pow(2).mean()).item<double>();
@@ -150,7 +137,7 @@ TEST(Frameworks, EveryRegisteredFrameworkComputesAFiniteLoss) {
     for (const auto& e : framework_registry().entries()) {
         const int64_t zmul = std::stoll(e.info.traits.at("z_multiplier"));
         const std::string mode = e.info.traits.at("input_mode");
-        const int obs = mode == "single" ? 1 : mode == "triplet" ? 3 : 2;
+        const int obs = fwtest::observations_of(mode);
         Params p = defaults_of(e.info.params);
         if (e.info.name == "dfc_vae") {  // needs a TorchScript feature extractor (tiny_extractor.hpp)
             p.set("feature_extractor", write_tiny_extractor(testing::TempDir() + "/tiny_extractor.pt"));

@@ -11,6 +11,7 @@
 #include "frameworks/dfc_vae.hpp"
 #include "frameworks/dip_vae.hpp"
 #include "frameworks/factor_vae.hpp"
+#include "framework_test_util.hpp"
 #include "frameworks/info_vae.hpp"
 #include "losses/recon_loss.hpp"
 #include "tiny_extractor.hpp"
@@ -24,18 +25,6 @@ torch::Tensor m(std::vector<std::vector<double>> rows) {
     std::vector<double> flat;
     for (auto& r : rows) flat.insert(flat.end(), r.begin(), r.end());
     return torch::tensor(flat, torch::kFloat64).view({static_cast<int64_t>(rows.size()), -1});
-}
-
-Params params_of(const std::string& name, std::map<std::string, std::string> ov = {}) {
-    register_all();
-    return make_params(framework_registry().get(name).info.params, ov);
-}
-
-models::AutoEncoder model(int64_t z = 2) {
-    models::register_all();
-    auto p = make_params(models::model_registry().get("linear").info.params, {{"z_size", std::to_string(z)}});
-    torch::manual_seed(0);
-    return models::make_model("linear", p, 1, 2, 2, 2);
 }
 
 const torch::Tensor kX = torch::tensor({0.1f, 0.5f, -0.3f, 0.9f, 0.0f, 0.2f, 0.7f, -0.4f, 0.3f, 0.3f, -0.1f, 0.6f}).view({3, 1, 2, 2});
@@ -73,11 +62,11 @@ TEST(BetaTcVae, TotalCorrelationOfAHandMadeBatch) {
 }
 
 TEST(BetaTcVae, RegulariserWeightsInBothModesAndReductions) {
-    auto net = model();
+    auto net = fwtest::linear_model(2);
     for (std::string red : {"mean", "mean_sum"}) {
         for (std::string mode : {"scaled", "disent"}) {
             BetaTcVae fw(net, losses::make_recon_loss("mse"),
-                         params_of("betatc_vae", {{"beta", "0.5"}, {"tc_beta", "4.0"}, {"tc_mode", mode}, {"loss_reduction", red}}));
+                         fwtest::fw_params("betatc_vae", {{"beta", "0.5"}, {"tc_beta", "4.0"}, {"tc_mode", mode}, {"loss_reduction", red}}));
             torch::manual_seed(11);
             auto lt = fw.training_loss({kX}, {kX});
             auto h = manual(net, 11);
@@ -111,9 +100,9 @@ TEST(DipVae, CovarianceModesAndPenalties) {
 }
 
 TEST(DipVae, RegulariserIsBetaKlPlusWeightedPenalty) {
-    auto net = model();
+    auto net = fwtest::linear_model(2);
     DipVae fw(net, losses::make_recon_loss("mse"),
-              params_of("dip_vae", {{"beta", "0.25"}, {"lambda_d", "3.0"}, {"lambda_od", "0.5"}, {"dip_beta", "2.0"}}));
+              fwtest::fw_params("dip_vae", {{"beta", "0.25"}, {"lambda_d", "3.0"}, {"lambda_od", "0.5"}, {"dip_beta", "2.0"}}));
     torch::manual_seed(5);
     auto lt = fw.training_loss({kX}, {kX});
     auto h = manual(net, 5);
@@ -131,8 +120,8 @@ TEST(DipVae, RegulariserIsBetaKlPlusWeightedPenalty) {
 TEST(InfoVae, MmdOfHandMadeSamplesAndRegulariser) {
     // k(x, y) = exp(−(x − y)²/4) for z_var = 2, Z = 1: MMD = e^{−¼} − 2·(e^{−1} + 1 + 2e^{−¼})/4 + e^{−1}
     EXPECT_NEAR(mmd_rbf(m({{0}, {1}}), m({{2}, {0}}), 2.0).item<double>(), -0.31606027941427894, 1e-12);
-    auto net = model();
-    InfoVae fw(net, losses::make_recon_loss("mse"), params_of("info_vae"));
+    auto net = fwtest::linear_model(2);
+    InfoVae fw(net, losses::make_recon_loss("mse"), fwtest::fw_params("info_vae"));
     torch::manual_seed(9);
     auto lt = fw.training_loss({kX}, {kX});
     auto h = manual(net, 9);
@@ -143,14 +132,14 @@ TEST(InfoVae, MmdOfHandMadeSamplesAndRegulariser) {
     const auto names = fw.term_names();
     EXPECT_NEAR(term(lt, names, "mmd_loss"), mmd, 1e-5);
     EXPECT_NEAR(term(lt, names, "reg_loss"), w * 1.5 * kl + w * 3.5 * mmd, 1e-5);  // α = −0.5, λ = 5
-    EXPECT_THROW(InfoVae(net, losses::make_recon_loss("mse"), params_of("info_vae", {{"loss_reduction", "mean_sum"}})), UserError);
+    EXPECT_THROW(InfoVae(net, losses::make_recon_loss("mse"), fwtest::fw_params("info_vae", {{"loss_reduction", "mean_sum"}})), UserError);
 }
 
 TEST(DfcVae, FeatureLossThroughATorchScriptExtractor) {
     const std::string path = write_tiny_extractor(testing::TempDir() + "/dfc_extractor.pt");
-    auto net = model();
+    auto net = fwtest::linear_model(2);
     for (std::string red : {"mean", "mean_sum"}) {
-        Params p = params_of("dfc_vae", {{"feature_extractor", path}, {"feature_layers", "[0, 1]"}, {"loss_reduction", red}});
+        Params p = fwtest::fw_params("dfc_vae", {{"feature_extractor", path}, {"feature_layers", "[0, 1]"}, {"loss_reduction", red}});
         DfcVae fw(net, losses::make_recon_loss("mse"), p);
         auto a = torch::rand({2, 1, 2, 2}), b = torch::rand({2, 1, 2, 2});
         // both layers see 2·n(x) (+1): Σ_layers mean((f(a) − f(b))²) = 2 · 4 · mean((n(a) − n(b))²) over 3 channels
@@ -166,7 +155,7 @@ TEST(DfcVae, FeatureLossThroughATorchScriptExtractor) {
     }
     auto error_of = [&](std::map<std::string, std::string> ov) -> std::string {
         try {
-            DfcVae(net, losses::make_recon_loss("mse"), params_of("dfc_vae", ov));
+            DfcVae(net, losses::make_recon_loss("mse"), fwtest::fw_params("dfc_vae", ov));
         } catch (const UserError& e) {
             return e.what();
         }
@@ -178,9 +167,9 @@ TEST(DfcVae, FeatureLossThroughATorchScriptExtractor) {
 }
 
 TEST(FactorVae, TcFromTheDiscriminatorAndItsOwnUpdate) {
-    auto net = model();
+    auto net = fwtest::linear_model(2);
     FactorVae fw(net, losses::make_recon_loss("mse"),
-                 params_of("factor_vae", {{"gamma", "7.0"}, {"disc_hidden_layers", "2"}, {"disc_hidden_units", "8"}}));
+                 fwtest::fw_params("factor_vae", {{"gamma", "7.0"}, {"disc_hidden_layers", "2"}, {"disc_hidden_units", "8"}}));
     torch::manual_seed(21);
     auto lt = fw.training_loss({kX}, {kX});
     auto h = manual(net, 21);
@@ -213,7 +202,7 @@ TEST(FactorVae, TcFromTheDiscriminatorAndItsOwnUpdate) {
     std::ostringstream bytes;
     out.save_to(bytes);
     FactorVae other(net, losses::make_recon_loss("mse"),
-                    params_of("factor_vae", {{"disc_hidden_layers", "2"}, {"disc_hidden_units", "8"}}));
+                    fwtest::fw_params("factor_vae", {{"disc_hidden_layers", "2"}, {"disc_hidden_units", "8"}}));
     torch::serialize::InputArchive in;
     std::istringstream is(bytes.str());
     in.load_from(is);
@@ -223,9 +212,9 @@ TEST(FactorVae, TcFromTheDiscriminatorAndItsOwnUpdate) {
 }
 
 TEST(AnnealedVae, CapacityRampAndRegulariser) {
-    auto net = model();
+    auto net = fwtest::linear_model(2);
     AnnealedVae fw(net, losses::make_recon_loss("mse"),
-                   params_of("annealed_vae", {{"c_max", "4.0"}, {"iteration_threshold", "100"}, {"gamma", "10.0"}}));
+                   fwtest::fw_params("annealed_vae", {{"c_max", "4.0"}, {"iteration_threshold", "100"}, {"gamma", "10.0"}}));
     EXPECT_DOUBLE_EQ(fw.capacity(0), 0.0);
     EXPECT_DOUBLE_EQ(fw.capacity(25), 1.0);
     EXPECT_DOUBLE_EQ(fw.capacity(100), 4.0);
@@ -243,8 +232,8 @@ TEST(AnnealedVae, CapacityRampAndRegulariser) {
 }
 
 TEST(Schedules, FrameworkParametersCanBeReplacedBetweenSteps) {
-    auto net = model();
-    BetaVae fw(net, losses::make_recon_loss("mse"), params_of("beta_vae", {{"beta", "0.5"}}));
+    auto net = fwtest::linear_model(2);
+    BetaVae fw(net, losses::make_recon_loss("mse"), fwtest::fw_params("beta_vae", {{"beta", "0.5"}}));
     fw.set_param("beta", 2.0);
     EXPECT_DOUBLE_EQ(fw.beta(), 2.0);
     torch::manual_seed(1);

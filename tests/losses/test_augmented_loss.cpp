@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "fig10_box_blur.hpp"
 #include "losses/augmented_recon_loss.hpp"
 #include "losses/conv2d.hpp"
 #include "losses/kernel.hpp"
@@ -57,23 +58,11 @@ torch::Tensor xysquares_batch(int xi, torch::Dtype dt) {
     return img;
 }
 
-// Fig 10 top ("x" column) matrix as printed by xysquares_exact.py (4 decimals).
-const double kFig10Printed[8][8] = {
-    {0.0000, 0.0313, 0.0623, 0.0933, 0.1282, 0.1593, 0.1903, 0.2213},
-    {0.0313, 0.0000, 0.0313, 0.0623, 0.0972, 0.1282, 0.1593, 0.1903},
-    {0.0623, 0.0313, 0.0000, 0.0313, 0.0662, 0.0972, 0.1282, 0.1593},
-    {0.0933, 0.0623, 0.0313, 0.0000, 0.0351, 0.0662, 0.0972, 0.1282},
-    {0.1282, 0.0972, 0.0662, 0.0351, 0.0000, 0.0313, 0.0623, 0.0933},
-    {0.1593, 0.1282, 0.0972, 0.0662, 0.0313, 0.0000, 0.0313, 0.0623},
-    {0.1903, 0.1593, 0.1282, 0.0972, 0.0623, 0.0313, 0.0000, 0.0313},
-    {0.2213, 0.1903, 0.1593, 0.1282, 0.0933, 0.0623, 0.0313, 0.0000},
-};
-
 }  // namespace
 
 TEST(XYSquaresOracle, PortMatchesPrintedFig10) {
     for (int i = 0; i < 8; ++i)
-        for (int j = 0; j < 8; ++j) EXPECT_NEAR(fig10_oracle(i, j), kFig10Printed[i][j], 5.01e-5) << i << "," << j;
+        for (int j = 0; j < 8; ++j) EXPECT_NEAR(fig10_oracle(i, j), disent::testing::kFig10BoxBlur[i][j], 5.01e-5) << i << "," << j;
 }
 
 TEST(AugmentedLoss, XYSquaresFig10BoxBlurDistances) {

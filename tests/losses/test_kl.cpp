@@ -47,27 +47,27 @@ TEST(Kl, NormalLogProb) {
                 1e-12);
     // Single-sample KL estimate: E_q[log q − log p] ≈ analytic KL.
     torch::manual_seed(0);
-    NormalPosterior q{torch::full({200000}, 0.5, torch::kFloat64), torch::full({200000}, -0.7, torch::kFloat64)};
+    Posterior q{torch::full({200000}, 0.5, torch::kFloat64), torch::full({200000}, -0.7, torch::kFloat64)};
     auto z = q.rsample();
     auto approx = (q.log_prob(z) - normal_log_prob(z, torch::zeros_like(z), torch::ones_like(z))).mean();
     EXPECT_NEAR(approx.item<double>(), kl_normal_std(d(0.5), d(-0.7)).item<double>(), 1e-2);
 }
 
-TEST(Kl, NormalPosterior) {
+TEST(Kl, Posterior) {
     auto raw = torch::tensor({{1.0, 2.0, 0.0, 2.0}}, torch::kFloat64);  // Z = 2: μ = (1, 2), logvar = (0, 2)
-    auto q = NormalPosterior::from_encoder_output(raw);
+    auto q = Posterior::from_encoder_output(raw);
     EXPECT_TRUE(torch::equal(q.mu, torch::tensor({{1.0, 2.0}}, torch::kFloat64)));
     EXPECT_TRUE(torch::equal(q.logvar, torch::tensor({{0.0, 2.0}}, torch::kFloat64)));
     EXPECT_NEAR(q.sigma()[0][1].item<double>(), std::exp(1.0), 1e-12);
     EXPECT_NEAR(q.variance()[0][1].item<double>(), std::exp(2.0), 1e-12);
     EXPECT_NEAR(q.kl_to_std_normal()[0][0].item<double>(), 0.5, 1e-12);
-    EXPECT_THROW(NormalPosterior::from_encoder_output(torch::zeros({2, 3})), std::invalid_argument);
+    EXPECT_THROW(Posterior::from_encoder_output(torch::zeros({2, 3})), std::invalid_argument);
 
     // rsample: right moments and differentiable in μ and logvar.
     torch::manual_seed(42);
     auto mu = torch::full({100000}, 2.0).requires_grad_();
     auto logvar = torch::full({100000}, std::log(0.25)).requires_grad_();  // σ = 0.5
-    NormalPosterior p{mu, logvar};
+    Posterior p{mu, logvar};
     auto z = p.rsample();
     EXPECT_NEAR(z.mean().item<float>(), 2.0, 0.01);
     EXPECT_NEAR(z.std().item<float>(), 0.5, 0.01);
