@@ -15,7 +15,7 @@ echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 (cd build-san && ctest --output-on-failure -j"$(nproc)")
 mkdir -p build-san/crashes
 status=0
-for target in fuzz_spec fuzz_sweep fuzz_npz fuzz_sources fuzz_png fuzz_csv fuzz_checkpoint; do
+for target in fuzz_spec fuzz_sweep fuzz_slurm fuzz_npz fuzz_sources fuzz_png fuzz_csv fuzz_checkpoint; do
   corpus=fuzz/corpus/${target#fuzz_}
   work=build-san/corpus/${target#fuzz_}
   mkdir -p "$work"

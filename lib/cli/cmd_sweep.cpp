@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +20,7 @@
 #include "cli/commands.hpp"
 #include "config/spec.hpp"
 #include "core/error.hpp"
+#include "core/printable.hpp"
 #include "io/atomic_file.hpp"
 #include "io/json_file.hpp"
 #include "sweep/sweep_dir.hpp"
@@ -127,6 +129,7 @@ int run_one(const Loaded& l, const sweep::PlannedRun& run, const std::string& pr
     const sweep::RecordedRun& rr = rec.runs.front();
     const std::string run_dir = root + "/" + rr.dir;
     io::make_dirs(root + "/logs");
+    io::check_write_path(sweep::run_log_path(root, rr));  // appended to: a planted link must not redirect it
     std::ofstream log(sweep::run_log_path(root, rr), std::ios::app);
     TeeBuf tee(out.rdbuf(), log.rdbuf());
     std::ostream tout(&tee);
@@ -175,6 +178,41 @@ int run_one(const Loaded& l, const sweep::PlannedRun& run, const std::string& pr
     }
 }
 
+// Runs `argv` (found on PATH) with no shell in between, its stdout and stderr read into `text`; returns
+// its exit code (127: it could not be started).
+int run_capture(const std::vector<std::string>& args, std::string& text) {
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    int fds[2];
+    if (pipe(fds) != 0) throw std::runtime_error("cannot run " + args[0] + ": pipe failed");
+    const pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error("cannot run " + args[0] + ": fork failed");
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        dup2(fds[1], 2);
+        close(fds[0]);
+        close(fds[1]);
+        execvp(argv[0], argv.data());
+        static const char msg[] = "cannot be started (not found on PATH, or not executable)\n";
+        (void)!write(1, msg, sizeof msg - 1);
+        _exit(127);
+    }
+    close(fds[1]);
+    char buf[256];
+    for (;;) {
+        const ssize_t n = read(fds[0], buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        text.append(buf, static_cast<size_t>(n));
+    }
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 std::atomic<int> g_forward_signal{0};
 extern "C" void on_forward_signal(int sig) { g_forward_signal.store(sig); }
 
@@ -190,8 +228,12 @@ int run_children(const Loaded& l, const std::vector<int64_t>& indices, const std
     g_forward_signal.store(0);
     for (int i = 0; i < 3; ++i) sigaction(sigs[i], &sa, &old[i]);
     out.flush();
+    // absolute paths: an argument can never be taken for an option (a file named "-x"), and no shell
+    // is involved (execv with an argument vector)
+    const std::string abs_file = fs::absolute(file).lexically_normal().string();
+    const std::string abs_out = fs::absolute(l.spec.out).lexically_normal().string();
     for (int64_t idx : indices) {
-        std::vector<std::string> args = {bin, "sweep", "run", file, "--out", l.spec.out, "--index", std::to_string(idx),
+        std::vector<std::string> args = {bin, "sweep", "run", abs_file, "--out", abs_out, "--index", std::to_string(idx),
                                          "--runs-per-task", "1", "--progress", progress};
         std::vector<char*> argv;  // built before fork: the child only calls async-signal-safe functions
         for (auto& a : args) argv.push_back(a.data());
@@ -268,12 +310,14 @@ public:
         submit_->add_flag("--dry-run", dry_run_, "print the script, submit nothing");
         submit_->add_option("--out", out_dir_, "sweep directory (default: the file's out:, else sweeps/<name>)");
         submit_->add_option("--partition", partition_, "SLURM partition");
+        submit_->add_option("--account", account_, "SLURM account to charge");
+        submit_->add_option("--qos", qos_, "SLURM quality of service");
         submit_->add_option("--time", time_, "time limit per task (e.g. 04:00:00)");
-        submit_->add_option("--cpus", cpus_, "CPUs per task");
-        submit_->add_option("--gpus", gpus_, "GPUs per task (--gres=gpu:N)");
+        submit_->add_option("--cpus", cpus_, "CPUs per task")->check(CLI::Range(0, INT_MAX));
+        submit_->add_option("--gpus", gpus_, "GPUs per task (--gres=gpu:N)")->check(CLI::Range(0, INT_MAX));
         submit_->add_option("--mem", mem_, "memory per task (e.g. 16G)");
-        submit_->add_option("--max-parallel", max_parallel_, "at most N tasks at once (%N)");
-        submit_->add_option("--extra", extra_, "extra #SBATCH lines, e.g. --extra '--exclude=node1'");
+        submit_->add_option("--max-parallel", max_parallel_, "at most N tasks at once (%N)")->check(CLI::Range(0, INT_MAX));
+        submit_->add_option("--extra", extra_, "one extra sbatch option per use, e.g. --extra '--exclude=node1'");
         submit_->add_option("--runs-per-task", runs_per_task_, "K runs per array task");
 
         status_ = sub_->add_subcommand("status", "done / running / failed / interrupted / pending per run of a sweep directory");
@@ -295,6 +339,7 @@ public:
             return 0;
         }
         if (aggregate_->parsed()) {
+            io::WriteRoot root(dir_);  // writes below the sweep directory never follow a planted link
             sweep::AggregateOptions o;
             o.by = by_;
             o.out_dir = out_dir_;
@@ -323,14 +368,17 @@ private:
     int run_sweep(std::ostream& out) {
         EarlySignals early;  // from here on a stop signal ends in a checkpoint and exit code 3
         Loaded l = load(file_, out_dir_);
+        io::WriteRoot root(l.spec.out);  // writes below the sweep directory never follow a planted link
         int64_t index = index_;
         if (index < 0) {
             const char* env = std::getenv("SLURM_ARRAY_TASK_ID");
             if (!env) throw UserError("sweep run: give --index I (or run inside a SLURM array task: $SLURM_ARRAY_TASK_ID)");
             try {
-                index = std::stoll(env);
+                size_t used = 0;
+                index = std::stoll(env, &used);
+                if (used != std::string(env).size()) throw std::invalid_argument(env);  // "5abc" is not 5
             } catch (const std::exception&) {
-                throw UserError(std::string("SLURM_ARRAY_TASK_ID='") + env + "' is not an index");
+                throw UserError("SLURM_ARRAY_TASK_ID='" + printable(env) + "' is not an index");
             }
         }
         const int k = runs_per_task_ > 0 ? runs_per_task_ : l.spec.runs_per_task;
@@ -351,41 +399,57 @@ private:
 
     int submit(std::ostream& out, std::ostream& err) {
         Loaded l = load(file_, out_dir_);
+        // command-line values go into the script too: each is checked against its grammar, by option name
+        auto option = [](const std::string& opt, const std::string& key, const std::string& value) {
+            if (const std::string why = sweep::slurm_value_problem(key, value); !why.empty())
+                throw UserError("sweep submit: " + opt + " is '" + printable(value) + "'; expected " + why);
+            return value;
+        };
+        const std::string out_origin = !out_dir_.empty()         ? std::string("sweep submit: --out")
+                                       : !l.spec.out_where.empty() ? l.spec.out_where + ": 'out'"
+                                                                   : l.spec.file + ": the default out sweeps/<name>";
+        const std::string abs_out = fs::absolute(l.spec.out).lexically_normal().string();
+        if (const std::string why = sweep::script_path_problem(abs_out, /*in_sbatch_line=*/true); !why.empty())
+            throw UserError(out_origin + " '" + printable(abs_out) + "' cannot be the sweep directory of a SLURM job; expected " + why);
+        const std::string abs_file = fs::absolute(l.spec.file).lexically_normal().string();
+        if (const std::string why = sweep::script_path_problem(abs_file, false); !why.empty())
+            throw UserError("sweep submit: the sweep file '" + printable(abs_file) + "' cannot go into the script; expected " + why);
+        const std::string workdir = fs::current_path().string();
+        if (const std::string why = sweep::script_path_problem(workdir, false); !why.empty())
+            throw UserError("sweep submit: the current directory '" + printable(workdir) + "' cannot go into the script; expected " + why);
         sweep::validate_runs(l.spec, l.runs, l.catalog, /*strict=*/true);
         sweep::ScriptOptions o;
         o.slurm = l.spec.slurm;
-        if (!partition_.empty()) o.slurm.partition = partition_;
-        if (!time_.empty()) o.slurm.time = time_;
+        if (!partition_.empty()) o.slurm.partition = option("--partition", "partition", partition_);
+        if (!account_.empty()) o.slurm.account = option("--account", "account", account_);
+        if (!qos_.empty()) o.slurm.qos = option("--qos", "qos", qos_);
+        if (!time_.empty()) o.slurm.time = option("--time", "time", time_);
         if (cpus_ >= 0) o.slurm.cpus = cpus_;
         if (gpus_ >= 0) o.slurm.gpus = gpus_;
-        if (!mem_.empty()) o.slurm.mem = mem_;
+        if (!mem_.empty()) o.slurm.mem = option("--mem", "mem", mem_);
         if (max_parallel_ >= 0) o.slurm.max_parallel = max_parallel_;
-        for (const auto& e : extra_) o.slurm.extra.push_back(e);
+        for (const auto& e : extra_) o.slurm.extra.push_back(option("--extra", "extra", e));
         o.runs_per_task = runs_per_task_ > 0 ? runs_per_task_ : l.spec.runs_per_task;
         const int64_t n = static_cast<int64_t>(l.runs.size());
         o.tasks = (n + o.runs_per_task - 1) / o.runs_per_task;
         o.job_name = l.spec.name;
         o.binary = self_exe();
-        o.sweep_file = fs::absolute(l.spec.file).lexically_normal().string();
-        o.out = fs::absolute(l.spec.out).lexically_normal().string();
-        o.workdir = fs::current_path().string();
+        o.sweep_file = abs_file;
+        o.out = abs_out;
+        o.workdir = workdir;
         const std::string script = sweep::sbatch_script(o);
         if (dry_run_) {
             out << script;
             return 0;
         }
+        io::WriteRoot root(l.spec.out);  // writes below the sweep directory never follow a planted link
         sweep::write_record(l.spec.out, sweep::make_record(l.spec, l.runs));
         io::make_dirs(l.spec.out + "/slurm");
         const std::string path = o.out + "/slurm/submit.sbatch";
         io::write_file_atomic(path, script);
         fs::permissions(path, fs::perms::owner_exec, fs::perm_options::add);
-        const std::string cmd = "sbatch --parsable '" + path + "' 2>&1";
-        FILE* p = popen(cmd.c_str(), "r");
-        if (!p) throw std::runtime_error("cannot run sbatch");
         std::string text;
-        char buf[256];
-        while (fgets(buf, sizeof buf, p)) text += buf;
-        const int rc = pclose(p);
+        const int rc = run_capture({"sbatch", "--parsable", path}, text);
         while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
         if (rc != 0) {
             err << "error: sbatch failed (" << path << "): " << text << "\n";
@@ -393,6 +457,7 @@ private:
         }
         std::string job = text.substr(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
         job = job.substr(0, job.find(';'));
+        io::check_write_path(o.out + "/slurm/jobs.txt");
         std::ofstream(o.out + "/slurm/jobs.txt", std::ios::app) << job << "\t" << std::time(nullptr) << "\t" << o.tasks << "\n";
         out << "submitted job " << job << ": " << n << " runs as " << o.tasks << " array tasks (" << path
             << "); follow with: disent-run sweep status " << l.spec.out << "\n";
@@ -400,7 +465,7 @@ private:
     }
 
     CLI::App *plan_ = nullptr, *run_ = nullptr, *submit_ = nullptr, *status_ = nullptr, *aggregate_ = nullptr;
-    std::string file_, out_dir_, dir_, progress_ = "lines", partition_, time_, mem_;
+    std::string file_, out_dir_, dir_, progress_ = "lines", partition_, account_, qos_, time_, mem_;
     int64_t index_ = -1;
     int runs_per_task_ = 0, cpus_ = -1, gpus_ = -1, max_parallel_ = -1;
     bool dry_run_ = false, all_ = false;

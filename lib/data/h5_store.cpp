@@ -68,9 +68,11 @@ H5ImageWriter::H5ImageWriter(const std::string& path, int64_t n, int h, int w, i
     quiet();
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_LATEST);
-    file_ = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    // H5F_ACC_EXCL (O_CREAT | O_EXCL): a file or a planted symbolic link already at `path` is never
+    // truncated or written through
+    file_ = H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl);
     H5Pclose(fapl);
-    if (file_ < 0) throw UserError("cannot create HDF5 file '" + path + "'");
+    if (file_ < 0) throw UserError("cannot create HDF5 file '" + path + "' (it must not exist yet)");
     hsize_t dims[4] = {static_cast<hsize_t>(n), static_cast<hsize_t>(h), static_cast<hsize_t>(w), static_cast<hsize_t>(c)};
     hsize_t chunk[4] = {1, dims[1], dims[2], dims[3]};
     hid_t space = H5Screate_simple(4, dims, nullptr);

@@ -16,7 +16,8 @@ struct H5ImageMeta {
     std::vector<int64_t> factor_sizes;
 };
 
-// Writes a new store file at `path` (truncating it). Images are appended in index order.
+// Writes a new store file at `path`, which must not exist yet (a file or link there is refused, never
+// truncated or written through). Images are appended in index order.
 class H5ImageWriter {
 public:
     H5ImageWriter(const std::string& path, int64_t n, int h, int w, int c, const H5ImageMeta& meta,

@@ -497,6 +497,10 @@ PrepareResult prepare_dataset(const RealDatasetSpec& spec, const std::string& so
     const std::string final_path = prepared_path(spec, root);
     io::make_dirs(fs::path(final_path).parent_path().string());
     const std::string tmp = final_path + ".tmp-" + std::to_string(::getpid());
+    {
+        std::error_code ec;
+        fs::remove(tmp, ec);  // a stale temp file of an earlier process with this pid (a link is removed, not followed)
+    }
     try {
         H5ImageMeta meta{spec.key, spec.factor_names, spec.factor_sizes};
         H5ImageWriter w(tmp, spec.size(), spec.height, spec.width, spec.channels, meta);

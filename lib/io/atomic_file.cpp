@@ -4,17 +4,39 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <vector>
 
 #include "core/error.hpp"
+#include "core/printable.hpp"
 
 namespace disent::io {
 namespace fs = std::filesystem;
 
 namespace {
+
+std::mutex& roots_mutex() {
+    static std::mutex m;
+    return m;
+}
+std::vector<std::string>& write_roots() {
+    static std::vector<std::string> roots;
+    return roots;
+}
+
+std::string absolute_normal(const std::string& path) {
+    std::error_code ec;
+    fs::path p = fs::absolute(path, ec);
+    if (ec) p = path;
+    std::string s = p.lexically_normal().string();
+    while (s.size() > 1 && s.back() == '/') s.pop_back();
+    return s;
+}
 
 [[noreturn]] void fail_write(const std::string& path, int err) {
     throw UserError("cannot write '" + path + "': " + std::strerror(err));
@@ -88,10 +110,47 @@ void commit(const std::string& path, const TempName& t) {
 
 }  // namespace
 
+WriteRoot::WriteRoot(const std::string& dir) : root_(absolute_normal(dir)) {
+    std::lock_guard<std::mutex> g(roots_mutex());
+    write_roots().push_back(root_);
+}
+
+WriteRoot::~WriteRoot() {
+    std::lock_guard<std::mutex> g(roots_mutex());
+    auto& roots = write_roots();
+    if (auto it = std::find(roots.begin(), roots.end(), root_); it != roots.end()) roots.erase(it);
+}
+
+void check_write_path(const std::string& path) {
+    std::vector<std::string> roots;
+    {
+        std::lock_guard<std::mutex> g(roots_mutex());
+        roots = write_roots();
+    }
+    if (roots.empty()) return;
+    const std::string target = absolute_normal(path);
+    for (const auto& root : roots) {
+        if (target.size() <= root.size() || target.compare(0, root.size(), root) != 0 ||
+            (target[root.size()] != '/' && root != "/"))
+            continue;
+        // walk down from the root: every existing component must be what it looks like, not a link
+        std::string cur = root;
+        for (const auto& part : fs::path(target.substr(root.size())).relative_path()) {
+            cur += (cur == "/" ? "" : "/") + part.string();
+            struct stat st {};
+            if (::lstat(cur.c_str(), &st) != 0) break;  // the rest does not exist yet: we create it
+            if (S_ISLNK(st.st_mode))
+                throw UserError("refusing to write '" + printable(path) + "': '" + printable(cur) + "' is a symbolic link inside '" +
+                                printable(root) + "', which could send the write outside it; remove the link");
+        }
+    }
+}
+
 void write_file_atomic(const std::string& path, const std::string& bytes) {
+    check_write_path(path);
     TempName t = temp_name_for(path);
     // O_EXCL: never follow or clobber something that already sits at the temp name.
-    int fd = ::open(t.tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    int fd = ::open(t.tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0) fail_write(path, errno);
     int err = write_all(fd, bytes.data(), bytes.size());
     if (err == 0 && ::fsync(fd) != 0) err = errno;
@@ -105,6 +164,7 @@ void write_file_atomic(const std::string& path, const std::string& bytes) {
 }
 
 void write_file_atomic(const std::string& path, const std::function<void(const std::string& tmp_path)>& writer) {
+    check_write_path(path);
     TempName t = temp_name_for(path);
     try {
         writer(t.tmp);
@@ -158,6 +218,7 @@ std::string read_file(const std::string& path) {
 
 void make_dirs(const std::string& path) {
     if (path.empty()) return;
+    check_write_path(path);
     std::error_code ec;
     fs::create_directories(path, ec);
     if (ec) throw UserError("cannot create directory '" + path + "': " + ec.message());

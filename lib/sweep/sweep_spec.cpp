@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "config/spec.hpp"
 #include "core/error.hpp"
 #include "core/params.hpp"
+#include "core/printable.hpp"
 
 namespace disent::sweep {
 
@@ -38,20 +40,130 @@ std::vector<std::string> value_list(const std::string& file, const std::string& 
 }
 
 int to_int(const std::string& file, const std::string& key, const YAML::Node& n, int lo) {
-    long v = 0;
+    long long v = 0;
     try {
         size_t pos = 0;
-        v = std::stol(n.Scalar(), &pos);
+        v = std::stoll(n.Scalar(), &pos);
         if (pos != n.Scalar().size()) throw std::invalid_argument(n.Scalar());
     } catch (const std::exception&) {
-        throw UserError(where(file, n) + ": '" + key + "' expects an integer, got '" + value_text(n) + "'");
+        throw UserError(where(file, n) + ": '" + key + "' expects an integer, got '" + printable(value_text(n)) + "'");
     }
     if (v < lo) throw UserError(where(file, n) + ": '" + key + "' must be >= " + std::to_string(lo));
+    // a larger value would wrap around in the int it is stored in
+    if (v > INT_MAX) throw UserError(where(file, n) + ": '" + key + "' is " + n.Scalar() + "; expected at most " + std::to_string(INT_MAX));
     return static_cast<int>(v);
 }
 
 const std::vector<std::string> kTopKeys = {"name", "base", "out", "set", "grid", "zip", "repeats", "seeds", "slurm", "runs_per_task"};
-const std::vector<std::string> kSlurmKeys = {"partition", "time", "cpus", "gpus", "mem", "max_parallel", "extra"};
+const std::vector<std::string> kSlurmKeys = {"partition", "account", "qos", "time", "cpus", "gpus", "mem", "max_parallel", "extra"};
+
+bool is_digits(const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_slurm_name(const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    });
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (size_t i = 0; i <= s.size(); ++i)
+        if (i == s.size() || s[i] == sep) {
+            parts.push_back(s.substr(start, i - start));
+            start = i + 1;
+        }
+    return parts;
+}
+
+// sbatch's formats: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S (1 to 3 ':'-fields either way)
+bool is_slurm_time(const std::string& t) {
+    if (t == "INFINITE" || t == "UNLIMITED") return true;
+    std::string clock = t;
+    if (const auto dash = t.find('-'); dash != std::string::npos) {
+        if (!is_digits(t.substr(0, dash))) return false;
+        clock = t.substr(dash + 1);
+    }
+    const auto fields = split(clock, ':');
+    return fields.size() <= 3 && std::all_of(fields.begin(), fields.end(), is_digits);
+}
+
+// Bytes sbatch's #SBATCH parser treats specially: it splits at whitespace, reads quotes and '\', and
+// stops at an unquoted '#'.
+bool is_directive_special(char c) {
+    return c == ' ' || c == '\t' || c == '\'' || c == '"' || c == '\\' || c == '#';
+}
+
+bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
+
+// Options the script writes itself or that have their own key (the key to use instead).
+const std::vector<std::pair<std::string, std::string>> kOwnedOptions = {
+    {"job-name", "the sweep's name:"},   {"array", "the number of runs and slurm.max_parallel"},
+    {"output", "the sweep's out:"},      {"open-mode", "the script"},
+    {"signal", "the script"},            {"requeue", "the script"},
+    {"no-requeue", "the script's --requeue"}, {"partition", "slurm.partition"},
+    {"account", "slurm.account"},        {"qos", "slurm.qos"},
+    {"time", "slurm.time"},              {"cpus-per-task", "slurm.cpus"},
+    {"mem", "slurm.mem"},
+};
+
+std::string extra_problem(const std::string& entry) {
+    const std::string opt = entry.rfind("#SBATCH ", 0) == 0 ? entry.substr(8) : entry;
+    const std::string form = "one sbatch option per entry, --name or --name=value (optionally after \"#SBATCH \")";
+    if (opt.size() < 3 || opt.compare(0, 2, "--") != 0) return form;
+    const auto eq = opt.find('=');
+    const std::string name = opt.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+    const bool name_ok = !name.empty() && name[0] != '-' && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+    });
+    if (!name_ok) return form + "; the name is [A-Za-z0-9][A-Za-z0-9-]*";
+    if (eq != std::string::npos) {
+        const std::string value = opt.substr(eq + 1);
+        if (std::any_of(value.begin(), value.end(), is_control)) return form + ", without control characters";
+        if (std::any_of(value.begin(), value.end(), is_directive_special))
+            return form + ", the value without whitespace, quotes, '\\' or '#' (sbatch splits #SBATCH lines at whitespace, "
+                          "reads quotes and '\\', and ends them at '#')";
+    }
+    for (const auto& [owned, instead] : kOwnedOptions)
+        if (owned.compare(0, name.size(), name) == 0)
+            return "an option other than --" + owned + (name == owned ? "" : " or an abbreviation of it") + ": it is set by " + instead;
+    return "";
+}
+
+}  // namespace
+
+std::string slurm_value_problem(const std::string& key, const std::string& value) {
+    if (key == "extra") return extra_problem(value);
+    if (value.empty()) return "";  // not set: the line is left out
+    if (key == "partition") {
+        const auto names = split(value, ',');
+        return std::all_of(names.begin(), names.end(), is_slurm_name)
+                   ? ""
+                   : "a SLURM partition name [A-Za-z0-9._-] or a comma-separated list of them";
+    }
+    if (key == "account" || key == "qos") return is_slurm_name(value) ? "" : "a SLURM " + key + " name [A-Za-z0-9._-]";
+    if (key == "time")
+        return is_slurm_time(value) ? ""
+                                    : "a SLURM time: minutes, M:S, H:M:S, D-H, D-H:M or D-H:M:S (digits), INFINITE or UNLIMITED";
+    if (key == "mem") {
+        const char last = value.back();
+        const bool unit = std::string("KMGTkmgt").find(last) != std::string::npos;
+        return is_digits(unit ? value.substr(0, value.size() - 1) : value) ? "" : "a size: digits with an optional unit K, M, G or T (e.g. 32G)";
+    }
+    return "a known slurm key (partition, account, qos, time, mem, extra)";
+}
+
+std::string script_path_problem(const std::string& path, bool in_sbatch_line) {
+    if (std::any_of(path.begin(), path.end(), is_control)) return "a path without control characters";
+    if (in_sbatch_line && (std::any_of(path.begin(), path.end(), is_directive_special) || path.find('%') != std::string::npos))
+        return "a path without whitespace, quotes, '\\', '#' or '%' (it is written into '#SBATCH --output=', where sbatch "
+               "splits at whitespace, reads quotes, '\\' and '#', and expands '%' patterns)";
+    return "";
+}
+
+namespace {
 
 std::string short_key(const std::string& key) {
     std::string k = key;
@@ -125,6 +237,13 @@ SweepSpec parse_sweep(const std::string& yaml_text, const std::string& file) {
     if (sanitize_name(s.name) != s.name || s.name.empty())
         throw UserError(file + ": name '" + s.name + "' must be a plain file name ([A-Za-z0-9._=+-], no '/', no '..')");
     s.out = root["out"] ? root["out"].Scalar() : "sweeps/" + s.name;
+    if (root["out"]) {
+        s.out_where = where(file, root["out"]);
+        if (!root["out"].IsScalar() || s.out.empty())
+            throw UserError(s.out_where + ": 'out' expects a directory path, got '" + printable(value_text(root["out"])) + "'");
+        if (const std::string why = script_path_problem(s.out, false); !why.empty())
+            throw UserError(s.out_where + ": 'out' is '" + printable(s.out) + "'; expected " + why);
+    }
 
     std::set<std::string> seen;
     auto claim = [&](const std::string& key, const YAML::Node& at) {
@@ -184,24 +303,35 @@ SweepSpec parse_sweep(const std::string& yaml_text, const std::string& file) {
     if (root["runs_per_task"]) s.runs_per_task = to_int(file, "runs_per_task", root["runs_per_task"], 1);
     if (const auto sl = root["slurm"]) {
         if (!sl.IsMap()) throw UserError(where(file, sl) + ": 'slurm:' expects a mapping");
+        // every string is checked against its grammar here, where its line is known
+        auto text = [&](const std::string& key, const YAML::Node& v) {
+            if (!v.IsScalar())
+                throw UserError(where(file, v) + ": 'slurm." + key + "' expects a string, got '" + printable(value_text(v)) + "'");
+            if (const std::string why = slurm_value_problem(key, v.Scalar()); !why.empty())
+                throw UserError(where(file, v) + ": 'slurm." + key + "' is '" + printable(v.Scalar()) + "'; expected " + why);
+            return v.Scalar();
+        };
         for (const auto& kv : sl) {
             const std::string key = kv.first.Scalar();
             const YAML::Node& v = kv.second;
-            if (key == "partition") s.slurm.partition = v.Scalar();
-            else if (key == "time") s.slurm.time = v.Scalar();
+            if (key == "partition") s.slurm.partition = text(key, v);
+            else if (key == "account") s.slurm.account = text(key, v);
+            else if (key == "qos") s.slurm.qos = text(key, v);
+            else if (key == "time") s.slurm.time = text(key, v);
             else if (key == "cpus") s.slurm.cpus = to_int(file, "slurm.cpus", v, 0);
             else if (key == "gpus") s.slurm.gpus = to_int(file, "slurm.gpus", v, 0);
-            else if (key == "mem") s.slurm.mem = v.Scalar();
+            else if (key == "mem") s.slurm.mem = text(key, v);
             else if (key == "max_parallel") s.slurm.max_parallel = to_int(file, "slurm.max_parallel", v, 0);
             else if (key == "extra") {
-                if (v.IsScalar()) s.slurm.extra.push_back(v.Scalar());
+                if (v.IsSequence())
+                    for (const auto& e : v) s.slurm.extra.push_back(text(key, e));
                 else
-                    for (const auto& e : v) s.slurm.extra.push_back(e.Scalar());
+                    s.slurm.extra.push_back(text(key, v));
             } else {
                 std::string hint = nearest_name(key, kSlurmKeys);
-                throw UserError(where(file, kv.first) + ": key 'slurm." + key + "' is unknown" +
+                throw UserError(where(file, kv.first) + ": key 'slurm." + printable(key) + "' is unknown" +
                                 (hint.empty() ? "" : "; did you mean 'slurm." + hint + "'?") +
-                                " (partition, time, cpus, gpus, mem, max_parallel, extra)");
+                                " (partition, account, qos, time, cpus, gpus, mem, max_parallel, extra)");
             }
         }
     }

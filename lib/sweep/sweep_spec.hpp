@@ -14,15 +14,40 @@
 
 namespace disent::sweep {
 
+// Every string here is written into an #SBATCH line of the batch script, so each is checked against its
+// grammar (slurm_value_problem) where it is read: a sweep file, a command-line option, and again by
+// sbatch_script itself.
 struct SlurmSettings {
-    std::string partition;       // empty: the cluster default
-    std::string time = "24:00:00";
+    std::string partition;       // --partition (empty: the cluster default)
+    std::string account;         // --account (empty: not set)
+    std::string qos;             // --qos (empty: not set)
+    std::string time = "24:00:00";  // --time (empty: the partition's default)
     int cpus = 0;                // --cpus-per-task (0: not set)
     int gpus = 0;                // --gres=gpu:N (0: not set)
     std::string mem;             // --mem (e.g. 16G; empty: not set)
     int max_parallel = 0;        // %N of --array (0: no cap)
-    std::vector<std::string> extra;  // extra lines, with or without the leading "#SBATCH "
+    std::vector<std::string> extra;  // one sbatch option each (--name or --name=value), with or without "#SBATCH "
 };
+
+// The grammar of a SLURM setting written into an #SBATCH line: "" when `value` is valid for `key`, else
+// what was expected (for a one-line error that names where the value came from). Nothing is rewritten.
+//   partition        a SLURM name [A-Za-z0-9._-]+, or a comma-separated list of them
+//   account, qos     a SLURM name [A-Za-z0-9._-]+
+//   time             M, M:S, H:M:S, D-H, D-H:M or D-H:M:S (decimal digits), INFINITE or UNLIMITED
+//   mem              decimal digits with an optional unit K, M, G or T (either case)
+//   extra            one long sbatch option, --name or --name=value, optionally after "#SBATCH ": name
+//                    [A-Za-z0-9][A-Za-z0-9-]*, value without whitespace, quotes, '\', '#' or control bytes
+//                    (sbatch splits #SBATCH lines at whitespace, reads quotes and '\', and ends them at
+//                    '#'); not an option the script sets itself or one with its own key (nor a prefix of
+//                    one, which sbatch would accept as an abbreviation)
+// The empty string is valid for partition, account, qos, time and mem: the line is left out.
+std::string slurm_value_problem(const std::string& key, const std::string& value);
+
+// A path written into the batch script: "" when it may go there, else what is wrong. No control bytes
+// anywhere (every path on the script's command lines is single-quoted, and one line stays one line);
+// in an #SBATCH line (the --output path) also none of the bytes sbatch's directive parser or its
+// file-name patterns read specially: whitespace, ' " \ # %.
+std::string script_path_problem(const std::string& path, bool in_sbatch_line);
 
 // One varied key (grid) or one group of keys varied together (zip): values[i][k] is key k's i-th value.
 struct Axis {
@@ -36,6 +61,7 @@ struct SweepSpec {
     std::string name;
     std::string base;          // path of the base experiment spec (resolved relative to the sweep file)
     std::string out;           // sweep directory (default sweeps/<name>, relative to the current directory)
+    std::string out_where;     // "<file>:<line>" of out: (empty when defaulted), for errors about it
     std::vector<std::pair<std::string, std::string>> set;  // fixed overrides applied to every run
     std::vector<Axis> grid;    // one axis per grid key, file order
     Axis zip;                  // empty when there is no zip group

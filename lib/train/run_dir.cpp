@@ -17,10 +17,16 @@ namespace fs = std::filesystem;
 
 namespace disent::train {
 
-RunLock::RunLock(const std::string& run_dir) {
+RunLock::RunLock(const std::string& run_dir) : root_(run_dir) {
     io::make_dirs(run_dir);
-    const std::string path = run_dir + "/.lock";
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    const RunPaths p{run_dir};
+    // every file the run writes, checked before any work (each write checks again)
+    for (const std::string& f : {p.lock(), p.config(), p.train_csv(), p.metrics_csv(), p.summary(), p.last_checkpoint(),
+                                 p.traversals_png()})
+        io::check_write_path(f);
+    const std::string path = p.lock();
+    // O_NOFOLLOW: a .lock planted as a link would otherwise be truncated and written through
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd_ < 0) throw UserError("cannot lock run directory '" + run_dir + "': " + std::strerror(errno));
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
         ::close(fd_);
@@ -32,8 +38,8 @@ RunLock::RunLock(const std::string& run_dir) {
     // temporary files of a writer that was killed mid-write (io::write_file_atomic names them
     // ".<name>.tmp.<pid>.<n>"); nobody else writes here while we hold the lock
     std::error_code ec;
-    for (const std::string& dir : {run_dir, run_dir + "/checkpoints", run_dir + "/images"}) {
-        if (!fs::is_directory(dir, ec)) continue;
+    for (const std::string& dir : {run_dir, p.checkpoints(), p.images()}) {
+        if (!fs::is_directory(dir, ec)) continue;  // checkpoints/ and images/ are no links (checked above)
         for (const auto& entry : fs::directory_iterator(dir, ec)) {
             const std::string name = entry.path().filename().string();
             if (name.size() > 1 && name[0] == '.' && name.find(".tmp.") != std::string::npos) fs::remove(entry.path(), ec);

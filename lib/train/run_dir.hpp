@@ -3,6 +3,8 @@
 // rule that an existing run is only replaced with --overwrite.
 #include <string>
 
+#include "io/atomic_file.hpp"
+
 namespace disent::train {
 
 struct RunPaths {
@@ -18,7 +20,11 @@ struct RunPaths {
     std::string lock() const { return root + "/.lock"; }
 };
 
-// Holds the run's lock for its lifetime (flock, released by the OS even on kill -9).
+// Holds the run's lock for its lifetime (flock, released by the OS even on kill -9). While it is held the
+// run directory is an io::WriteRoot: no write into it passes through a symbolic link planted in it. The
+// lock refuses up front (UserError naming the link) a run directory whose .lock, config.yaml, train.csv,
+// metrics.csv, summary.json, checkpoints/, checkpoints/last.pt, images/ or images/traversals.png is a
+// symbolic link.
 class RunLock {
 public:
     explicit RunLock(const std::string& run_dir);
@@ -27,6 +33,7 @@ public:
     RunLock& operator=(const RunLock&) = delete;
 
 private:
+    io::WriteRoot root_;
     int fd_ = -1;
 };
 

@@ -22,6 +22,17 @@ struct BadInput {
     std::vector<std::string> expect;     // fragments the error line must contain
 };
 
+// Runs the CLI in-process: exit code 2 and exactly one line on stderr holding every fragment. Returns stdout.
+std::string expect_refused(const std::vector<std::string>& args, const std::string& what, const std::vector<std::string>& expect) {
+    std::ostringstream out, err;
+    const int code = disent::cli::run_cli(args, out, err);
+    const std::string e = err.str();
+    EXPECT_EQ(code, 2) << what << ": " << e;
+    EXPECT_EQ(std::count(e.begin(), e.end(), '\n'), 1) << what << ": " << e;
+    for (const auto& frag : expect) EXPECT_NE(e.find(frag), std::string::npos) << what << ": missing '" << frag << "' in " << e;
+    return out.str();
+}
+
 }  // namespace
 
 TEST(BadInput, EveryRowExitsTwoWithOneLineNamingTheProblem) {
@@ -61,12 +72,7 @@ TEST(BadInput, EveryRowExitsTwoWithOneLineNamingTheProblem) {
         std::vector<std::string> args = {"train", spec};
         args.insert(args.end(), row.overrides.begin(), row.overrides.end());
         args.insert(args.end(), {"--out", tmp / "run", "--progress", "none"});
-        std::ostringstream out, err;
-        const int code = disent::cli::run_cli(args, out, err);
-        const std::string e = err.str();
-        EXPECT_EQ(code, 2) << row.what << ": " << e;
-        EXPECT_EQ(std::count(e.begin(), e.end(), '\n'), 1) << row.what << ": " << e;
-        for (const auto& frag : row.expect) EXPECT_NE(e.find(frag), std::string::npos) << row.what << ": missing '" << frag << "' in " << e;
+        expect_refused(args, row.what, row.expect);
         EXPECT_FALSE(fs::exists(tmp / "run")) << row.what << ": output written before the error";
     }
 }
@@ -95,4 +101,46 @@ TEST(BadInput, DamagedFilesGiveClearErrors) {
     err.str("");
     EXPECT_EQ(disent::cli::run_cli({"data", "export", "xysquares", "--indices", "0", "--out", tmp / "dir-that-is-missing/x.npz"}, out, err), 2);
     EXPECT_NE(err.str().find("x.npz"), std::string::npos) << err.str();
+}
+
+// Configs never become code: hostile values for the SLURM batch script (issue #17), from a sweep file or
+// the command line of `sweep submit --dry-run`. Each is refused with exit 2 and one line naming the
+// file:line (or the option), the key and the value (control bytes escaped); no script is printed.
+TEST(BadInput, HostileSlurmValuesNeverReachTheBatchScript) {
+    struct Row {
+        const char* what;
+        std::string sweep;               // sweep file contents after "base: <quickstart>\n"
+        std::vector<std::string> args;   // extra `sweep submit` arguments
+        std::vector<std::string> expect;
+    };
+    const std::vector<Row> rows = {
+        {"newline in partition", "slurm: {partition: \"gpu\\ntouch /tmp/x\\n#\"}\n", {},
+         {"s.yaml:2: 'slurm.partition' is 'gpu\\ntouch /tmp/x\\n#'", "expected a SLURM partition name"}},
+        {"newline in out", "out: \"/tmp/o\\nmkdir /tmp/y\\n#\"\n", {}, {"s.yaml:2: 'out' is '/tmp/o\\nmkdir /tmp/y\\n#'", "without control characters"}},
+        {"newline in extra", "slurm:\n  extra: [\"--exclude=n1\\ntouch /tmp/e\\n#\"]\n", {},
+         {"s.yaml:3: 'slurm.extra' is '--exclude=n1\\ntouch /tmp/e\\n#'", "one sbatch option per entry"}},
+        {"command substitution in time", "slurm: {time: \"01:00:00$(touch /tmp/z)\"}\n", {},
+         {"s.yaml:2: 'slurm.time' is '01:00:00$(touch /tmp/z)'", "expected a SLURM time"}},
+        {"shell syntax in partition", "slurm: {partition: \"gpu; touch /tmp/w\"}\n", {},
+         {"s.yaml:2: 'slurm.partition' is 'gpu; touch /tmp/w'", "[A-Za-z0-9._-]"}},
+        {"two options in one extra", "slurm: {extra: \"--exclude=n1 --requeue\"}\n", {}, {"'slurm.extra'", "without whitespace"}},
+        {"extra overriding the signal", "slurm: {extra: [\"--signal=B:USR1@1\"]}\n", {}, {"'slurm.extra'", "other than --signal"}},
+        {"mem with a bad unit", "slurm: {mem: 32GB}\n", {}, {"s.yaml:2: 'slurm.mem' is '32GB'", "K, M, G or T"}},
+        {"cpus wrapping around", "slurm: {cpus: 4294967304}\n", {}, {"s.yaml:2: 'slurm.cpus' is 4294967304", "at most 2147483647"}},
+        {"partition option", "", {"--partition", "gpu\ntouch /tmp/x"}, {"sweep submit: --partition is 'gpu\\ntouch /tmp/x'", "SLURM partition name"}},
+        {"time option", "", {"--time", "1:00$(id)"}, {"sweep submit: --time is '1:00$(id)'", "SLURM time"}},
+        {"account option", "", {"--account", "a b"}, {"sweep submit: --account is 'a b'", "SLURM account name"}},
+        {"extra option", "", {"--extra", "--array=0-1000"}, {"sweep submit: --extra is '--array=0-1000'", "other than --array"}},
+        {"out option with a space", "", {"--out", "/tmp/a dir"}, {"sweep submit: --out '/tmp/a dir'", "'#SBATCH --output='"}},
+        {"out with a % pattern", "out: /tmp/sweep%j\n", {}, {"s.yaml:2: 'out' '/tmp/sweep%j'", "expands '%' patterns"}},
+        {"negative cpus", "", {"--cpus", "-2"}, {"--cpus", "-2 not in range 0 to 2147483647"}},
+    };
+    TempDir tmp;
+    for (const auto& row : rows) {
+        const std::string file = tmp / "s.yaml";
+        std::ofstream(file) << "base: " << source_path("experiments/quickstart.yaml") << "\n" << row.sweep;
+        std::vector<std::string> args = {"sweep", "submit", file, "--dry-run"};
+        args.insert(args.end(), row.args.begin(), row.args.end());
+        EXPECT_EQ(expect_refused(args, row.what, row.expect), "") << row.what << ": a script was printed";
+    }
 }

@@ -5,6 +5,8 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <thread>
 
 #include "core/error.hpp"
@@ -174,4 +176,62 @@ TEST(AtomicFile, MakeDirs) {
     write_file_atomic(dir.file("a/file"), "x");
     EXPECT_THROW(make_dirs(dir.file("a/file")), UserError);
     EXPECT_THROW(make_dirs(dir.file("a/file/sub")), UserError);
+}
+
+// A run directory under a WriteRoot: links planted inside it (a directory link, a link in place of a
+// file the run writes) are refused with one line naming the link; the outside target is untouched.
+TEST(AtomicFile, WriteRootRefusesPlantedSymlinks) {
+    namespace fs = std::filesystem;
+    TempDir dir, elsewhere;
+    const std::string run = dir.file("run");
+    make_dirs(run + "/images");
+    const std::string outside = elsewhere.file("precious.txt");
+    write_file_atomic(outside, "keep me");
+    fs::create_symlink(elsewhere.path(), run + "/checkpoints");    // checkpoints/ -> a directory outside
+    fs::create_symlink(outside, run + "/images/x.png");            // images/x.png -> a file outside
+    fs::create_symlink(outside, run + "/train.csv");               // train.csv -> a file outside
+    WriteRoot root(run);
+    auto refused = [&](const std::function<void()>& write, const std::string& path, const std::string& link) {
+        try {
+            write();
+            ADD_FAILURE() << "no error writing " << path;
+        } catch (const UserError& e) {
+            EXPECT_EQ(std::string(e.what()), "refusing to write '" + path + "': '" + link + "' is a symbolic link inside '" + run +
+                                                 "', which could send the write outside it; remove the link");
+        }
+    };
+    refused([&] { write_file_atomic(run + "/checkpoints/last.pt", "weights"); }, run + "/checkpoints/last.pt", run + "/checkpoints");
+    refused([&] { make_dirs(run + "/checkpoints/sub"); }, run + "/checkpoints/sub", run + "/checkpoints");
+    refused([&] { write_file_atomic(run + "/images/x.png", "png"); }, run + "/images/x.png", run + "/images/x.png");
+    refused([&] { write_file_atomic(run + "/train.csv", [&](const std::string& tmp) { std::ofstream(tmp) << "a,b\n"; }); },
+            run + "/train.csv", run + "/train.csv");
+    refused([&] { check_write_path(run + "/./checkpoints/../train.csv"); }, run + "/./checkpoints/../train.csv", run + "/train.csv");
+    EXPECT_EQ(read_file(outside), "keep me");
+    EXPECT_EQ(elsewhere.entries(), std::vector<std::string>{"precious.txt"});  // nothing written through checkpoints/
+    // real files and directories below the root are written as before
+    write_file_atomic(run + "/images/traversals.png", "png");
+    make_dirs(run + "/images/more/deep");
+    EXPECT_EQ(read_file(run + "/images/traversals.png"), "png");
+}
+
+TEST(AtomicFile, WriteRootAllowsALinkedRootAndEndsWithTheGuard) {
+    namespace fs = std::filesystem;
+    TempDir dir, scratch;
+    fs::create_symlink(scratch.path(), dir.file("run"));  // --out pointing at scratch space: the root itself
+    const std::string outside = dir.file("outside.txt");
+    write_file_atomic(outside, "x");
+    {
+        WriteRoot root(dir.file("run"));
+        write_file_atomic(dir.file("run/config.yaml"), "seed: 1\n");
+        EXPECT_EQ(read_file(scratch.file("config.yaml")), "seed: 1\n");
+        fs::create_symlink(outside, dir.file("run/summary.json"));
+        EXPECT_THROW(write_file_atomic(dir.file("run/summary.json"), "{}"), UserError);
+        // a sibling directory whose name starts with the root's is not below it
+        make_dirs(dir.file("run2"));
+        write_file_atomic(dir.file("run2/file"), "y");
+    }
+    // without a guard an atomic write replaces the link itself (rename), never its target
+    write_file_atomic(dir.file("run/summary.json"), "{}");
+    EXPECT_EQ(read_file(outside), "x");
+    EXPECT_FALSE(fs::is_symlink(dir.file("run/summary.json")));
 }

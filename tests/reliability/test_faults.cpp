@@ -7,10 +7,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "config/spec.hpp"
@@ -222,4 +224,59 @@ TEST(Faults, EightConcurrentRunsInOneDirectoryAndALockedRun) {
         EXPECT_EQ(io::CsvTable::load(dir + "/train.csv").rows.size(), 3u);
         EXPECT_EQ(train::read_checkpoint_info(dir + "/checkpoints/last.pt").step, 3);
     }
+}
+
+// Symbolic links planted inside a run directory never redirect a write outside it: train and resume
+// refuse them before any work, with one line naming the link, and the outside files stay as they were.
+TEST(Faults, PlantedSymlinksInARunDirectoryAreRefused) {
+    REQUIRE_BINARY();
+    TempDir tmp;
+    fs::create_directories(tmp / "elsewhere");
+    const std::string outside = tmp / "elsewhere/precious.txt";
+    std::ofstream(outside) << "keep me\n";
+    auto error_lines = [](const std::string& log) {
+        std::vector<std::string> lines;
+        std::istringstream in(log);
+        for (std::string l; std::getline(in, l);)
+            if (l.rfind("error:", 0) == 0) lines.push_back(l);
+        return lines;
+    };
+    auto train_into = [&](const std::string& dir, const std::string& log) {
+        auto args = tiny({"train.steps=2", "train.checkpoint_every=1"});
+        args.insert(args.begin(), {"train", kSpec});
+        args.insert(args.end(), {"--out", dir});
+        return run(args, log);
+    };
+    // a new run directory with train.csv, images/traversals.png or .lock planted as links to a file outside
+    int n = 0;
+    for (const std::string rel : {"train.csv", "images/traversals.png", ".lock"}) {
+        const std::string dir = tmp / ("new" + std::to_string(n++));
+        fs::create_directories(fs::path(dir + "/" + rel).parent_path());
+        fs::create_symlink(outside, dir + "/" + rel);
+        EXPECT_EQ(train_into(dir, dir + ".log"), 2) << rel << ": " << read(dir + ".log");
+        const auto errors = error_lines(read(dir + ".log"));
+        ASSERT_EQ(errors.size(), 1u) << rel << ": " << read(dir + ".log");
+        EXPECT_EQ(errors[0], "error: refusing to write '" + dir + "/" + rel + "': '" + dir + "/" + rel +
+                                 "' is a symbolic link inside '" + dir + "', which could send the write outside it; remove the link");
+        EXPECT_FALSE(fs::exists(dir + "/config.yaml")) << rel << ": work started before the error";
+    }
+    // a finished run whose checkpoints/ is replaced by a link to a directory outside: resume refuses
+    const std::string run_dir = tmp / "run";
+    ASSERT_EQ(train_into(run_dir, tmp / "run.log"), 0) << read(tmp / "run.log");
+    fs::rename(run_dir + "/checkpoints/last.pt", tmp / "elsewhere/last.pt");
+    fs::remove(run_dir + "/checkpoints");
+    fs::create_symlink(tmp / "elsewhere", run_dir + "/checkpoints");
+    const auto before = fs::last_write_time(tmp / "elsewhere/last.pt");
+    const auto size_before = fs::file_size(tmp / "elsewhere/last.pt");
+    EXPECT_EQ(run({"resume", run_dir, "--progress", "lines"}, tmp / "resume.log"), 2) << read(tmp / "resume.log");
+    const auto errors = error_lines(read(tmp / "resume.log"));
+    ASSERT_EQ(errors.size(), 1u) << read(tmp / "resume.log");
+    EXPECT_NE(errors[0].find("'" + run_dir + "/checkpoints' is a symbolic link inside '" + run_dir + "'"), std::string::npos) << errors[0];
+    EXPECT_EQ(fs::last_write_time(tmp / "elsewhere/last.pt"), before);
+    EXPECT_EQ(fs::file_size(tmp / "elsewhere/last.pt"), size_before);
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(tmp / "elsewhere")) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"last.pt", "precious.txt"}));  // nothing written through the link
+    EXPECT_EQ(read(outside), "keep me\n");
 }

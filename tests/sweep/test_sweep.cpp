@@ -3,6 +3,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <tuple>
 
 #include "core/error.hpp"
 #include "io/csv_table.hpp"
@@ -214,13 +216,23 @@ TEST(SweepAggregate, StatusAndTablesFromSummaries) {
     EXPECT_THROW(sweep::write_record(root, other), UserError);
 }
 
-TEST(SweepSlurm, ScriptHasArraySignalRequeue) {
+namespace {
+
+// Script options of sweep `name`, run from /w.
+sweep::ScriptOptions script_options(const std::string& name) {
     sweep::ScriptOptions o;
-    o.job_name = "fig9";
+    o.job_name = name;
     o.binary = "/opt/disent-run";
-    o.sweep_file = "/w/fig9.yaml";
-    o.out = "/w/sweeps/fig9";
+    o.sweep_file = "/w/" + name + ".yaml";
+    o.out = "/w/sweeps/" + name;
     o.workdir = "/w";
+    return o;
+}
+
+}  // namespace
+
+TEST(SweepSlurm, ScriptHasArraySignalRequeue) {
+    sweep::ScriptOptions o = script_options("fig9");
     o.tasks = 160;
     o.runs_per_task = 2;
     o.slurm.partition = "gpu";
@@ -228,13 +240,126 @@ TEST(SweepSlurm, ScriptHasArraySignalRequeue) {
     o.slurm.gpus = 1;
     o.slurm.mem = "32G";
     o.slurm.max_parallel = 28;
-    o.slurm.extra = {"--exclude=n1", "#SBATCH --qos=long"};
+    o.slurm.account = "proj_42";
+    o.slurm.qos = "long";
+    o.slurm.extra = {"--exclude=n1", "#SBATCH --constraint=a100"};
     const std::string s = sweep::sbatch_script(o);
     for (const char* line : {"#SBATCH --array=0-159%28\n", "#SBATCH --partition=gpu\n", "#SBATCH --time=24:00:00\n",
                              "#SBATCH --cpus-per-task=8\n", "#SBATCH --gres=gpu:1\n", "#SBATCH --mem=32G\n",
                              "#SBATCH --signal=B:USR1@90\n", "#SBATCH --requeue\n", "#SBATCH --output=/w/sweeps/fig9/slurm/%A_%a.out\n",
-                             "#SBATCH --exclude=n1\n", "#SBATCH --qos=long\n", "trap 'forward USR1' USR1", "trap 'forward TERM' TERM",
+                             "#SBATCH --exclude=n1\n", "#SBATCH --constraint=a100\n", "#SBATCH --account=proj_42\n",
+                             "#SBATCH --qos=long\n", "trap 'forward USR1' USR1", "trap 'forward TERM' TERM",
                              "scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"", "--runs-per-task 2",
                              "if [ \"$rc\" -eq 3 ]"})
         EXPECT_NE(s.find(line), std::string::npos) << line << "\n" << s;
+}
+
+// Each SLURM setting's grammar (docs/cli.md): valid values pass, everything else names what was expected.
+TEST(SweepSlurm, ValuesAreCheckedAgainstTheirGrammar) {
+    for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+             {"partition", "gpu"}, {"partition", "gpu,gpu-long"}, {"partition", "a.b_c-1"}, {"partition", ""}, {"account", "proj_42"},
+             {"qos", "normal"}, {"time", "90"}, {"time", "30:00"}, {"time", "04:00:00"}, {"time", "2-0"}, {"time", "2-04:00"},
+             {"time", "2-04:00:00"}, {"time", "UNLIMITED"}, {"time", ""}, {"mem", "32G"}, {"mem", "16000"}, {"mem", "1t"},
+             {"extra", "--exclude=n1"}, {"extra", "#SBATCH --constraint=a100"}, {"extra", "--exclusive"}, {"extra", "--mail-type=END,FAIL"},
+             {"extra", "--mem-per-gpu=8G"}})
+        EXPECT_EQ(sweep::slurm_value_problem(key, value), "") << key << "=" << value;
+    for (const auto& [key, value, expected] : std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"partition", "gpu\ntouch /tmp/x\n#", "a SLURM partition name"},
+             {"partition", "gpu; touch /tmp/w", "a SLURM partition name"},
+             {"partition", "gpu,", "a SLURM partition name"},
+             {"account", "a,b", "a SLURM account name"},
+             {"qos", "long\n#SBATCH --x", "a SLURM qos name"},
+             {"time", "01:00:00$(touch /tmp/z)", "a SLURM time"},
+             {"time", "1:2:3:4", "a SLURM time"},
+             {"time", "-5", "a SLURM time"},
+             {"time", "1-", "a SLURM time"},
+             {"mem", "16GB", "a size"},
+             {"mem", "G", "a size"},
+             {"extra", "--exclude=n1\ntouch /tmp/e\n#", "without control characters"},
+             {"extra", "--comment=a b", "without whitespace"},
+             {"extra", "--comment=run#1", "'#'"},
+             {"extra", "--comment='x'", "quotes"},
+             {"extra", "-p gpu", "one sbatch option per entry"},
+             {"extra", "touch /tmp/x", "one sbatch option per entry"},
+             {"extra", "#SBATCH  --x=1", "one sbatch option per entry"},
+             {"extra", "--=1", "the name is"},
+             {"extra", "--array=0-3", "other than --array"},
+             {"extra", "--no-requeue", "other than --no-requeue"},
+             {"extra", "--tim=1:00", "other than --time or an abbreviation of it"},
+             {"extra", "--output=/tmp/o", "other than --output"}}) {
+        const std::string why = sweep::slurm_value_problem(key, value);
+        EXPECT_NE(why.find(expected), std::string::npos) << key << "=" << value << ": " << why;
+    }
+    EXPECT_EQ(sweep::script_path_problem("/w/sweeps/fig9", true), "");
+    EXPECT_EQ(sweep::script_path_problem("/w/with space/it's", false), "");  // single-quoted on command lines
+    EXPECT_NE(sweep::script_path_problem("/tmp/o\nmkdir /tmp/y\n#", false).find("control characters"), std::string::npos);
+    for (const char* p : {"/w/with space", "/w/%j", "/w/a#b", "/w/it's", "/w/a\\b"})
+        EXPECT_NE(sweep::script_path_problem(p, true).find("'#SBATCH --output='"), std::string::npos) << p;
+}
+
+// The hostile values of issue #17 in a sweep file: one line naming the file:line, the key and the value
+// (control bytes shown escaped), and what was expected.
+TEST(SweepSlurm, HostileSweepFileValuesAreRefusedWithFileLineKeyValue) {
+    TempDir d;
+    write_base(d);
+    for (const auto& [yaml, expected] : std::vector<std::pair<std::string, std::string>>{
+             {"slurm: {partition: \"gpu\\ntouch /tmp/x\\n#\"}\n", "s.yaml:2: 'slurm.partition' is 'gpu\\ntouch /tmp/x\\n#'; expected a SLURM partition name"},
+             {"out: \"/tmp/o\\nmkdir /tmp/y\\n#\"\n", "s.yaml:2: 'out' is '/tmp/o\\nmkdir /tmp/y\\n#'; expected a path without control characters"},
+             {"slurm:\n  extra:\n    - --exclude=n1\n    - \"--x=1\\ntouch /tmp/e\"\n", "s.yaml:5: 'slurm.extra' is '--x=1\\ntouch /tmp/e'; expected one sbatch option"},
+             {"slurm: {time: \"01:00:00$(touch /tmp/z)\"}\n", "s.yaml:2: 'slurm.time' is '01:00:00$(touch /tmp/z)'; expected a SLURM time"},
+             {"slurm: {partition: \"gpu; touch /tmp/w\"}\n", "s.yaml:2: 'slurm.partition' is 'gpu; touch /tmp/w'; expected a SLURM partition name"},
+             {"slurm: {mem: [1, 2]}\n", "s.yaml:2: 'slurm.mem' expects a string, got '[1, 2]'"},
+             {"slurm:\n  cpus: 4294967297\n", "s.yaml:3: 'slurm.cpus' is 4294967297; expected at most 2147483647"},
+             {"slurm: {qos: \"a\\rb\"}\n", "s.yaml:2: 'slurm.qos' is 'a\\rb'; expected a SLURM qos name"}}) {
+        const std::string e = expect_error("base: base.yaml\n" + yaml, d);
+        EXPECT_NE(e.find(expected), std::string::npos) << e;
+        EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+        EXPECT_EQ(e.rfind((d / "s.yaml"), 0), 0u) << e;
+    }
+}
+
+// Values that reach sbatch_script without a sweep file (a caller that skipped the checks) are refused
+// there too; the script written for valid values has every #SBATCH line before its first command.
+TEST(SweepSlurm, ScriptGeneratorRefusesValuesOutsideTheirSlots) {
+    sweep::ScriptOptions o = script_options("s");
+    auto refused = [&](sweep::ScriptOptions bad, const std::string& expected) {
+        try {
+            sweep::sbatch_script(bad);
+            ADD_FAILURE() << "no error; expected " << expected;
+        } catch (const UserError& e) {
+            EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+        }
+    };
+    auto bad = o;
+    bad.slurm.partition = "gpu\ntouch /tmp/x\n#";
+    refused(bad, "sbatch script: 'slurm.partition' is 'gpu\\ntouch /tmp/x\\n#'");
+    bad = o;
+    bad.out = "/tmp/o\nmkdir /tmp/y\n#";
+    refused(bad, "sbatch script: the sweep directory '/tmp/o\\nmkdir /tmp/y\\n#' cannot go into the script");
+    bad = o;
+    bad.slurm.extra = {"--x=1\ntouch /tmp/e"};
+    refused(bad, "'slurm.extra'");
+    bad = o;
+    bad.workdir = "/w\nrm -rf /";
+    refused(bad, "the working directory '/w\\nrm -rf /'");
+    bad = o;
+    bad.job_name = "a\nb";
+    refused(bad, "job name 'a\\nb'");
+
+    o.slurm.partition = "gpu";
+    o.slurm.extra = {"--exclude=n1"};
+    const std::string s = sweep::sbatch_script(o);
+    std::istringstream in(s);
+    std::string line;
+    bool command_seen = false;
+    int directives = 0;
+    while (std::getline(in, line)) {
+        const bool directive = line.rfind("#SBATCH ", 0) == 0;
+        if (directive) {
+            EXPECT_FALSE(command_seen) << "an #SBATCH line after the first command: " << line;
+            ++directives;
+        }
+        if (!line.empty() && line[0] != '#') command_seen = true;
+    }
+    EXPECT_EQ(directives, 9);  // job-name array partition time output open-mode signal requeue exclude
 }
