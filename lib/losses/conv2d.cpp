@@ -1,5 +1,8 @@
 #include "losses/conv2d.hpp"
 
+#include <c10/core/impl/LocalDispatchKeySet.h>
+
+#include <algorithm>
 #include <stdexcept>
 
 #include "losses/kernel.hpp"
@@ -13,7 +16,33 @@ void check_signal(const torch::Tensor& x, const char* fn) {
                                     c10::str(x.sizes()));
 }
 
+// (n, n) matrix A with A[i][j] = taps[i - j + c] inside the band, 0 outside, c the centre tap: A·v is the
+// true convolution of v with taps, "same" size, zero padded. Built with device ops only (capturable).
+torch::Tensor banded_conv_matrix(int64_t n, const torch::Tensor& taps) {
+    const int64_t k = taps.size(0), c = (k - 1) / 2;
+    const auto i = torch::arange(n, torch::TensorOptions().dtype(torch::kLong).device(taps.device()));
+    const auto d = i.unsqueeze(1) - i.unsqueeze(0) + c;
+    const auto inside = d.ge(0).logical_and(d.lt(k));
+    return torch::where(inside, taps.index({d.clamp(0, k - 1)}), torch::zeros({}, taps.options()));
+}
+
 }  // namespace
+
+torch::Tensor conv2d_channel_wise_separable(const torch::Tensor& x, const torch::Tensor& col, const torch::Tensor& row) {
+    check_signal(x, "conv2d_channel_wise_separable");
+    if (col.dim() != 1 || row.dim() != 1 || col.size(0) % 2 == 0 || row.size(0) % 2 == 0)
+        throw std::invalid_argument("conv2d_channel_wise_separable: taps must be 1-D of odd length, got " +
+                                    c10::str(col.sizes()) + " and " + c10::str(row.sizes()));
+    // In x's dtype even under bf16 autocast, like the FFT: a 63-tap sum in bf16 would keep ~2 digits.
+    c10::impl::ExcludeDispatchKeyGuard no_autocast(c10::autocast_dispatch_keyset);
+    const int64_t H = x.size(-2), W = x.size(-1), images = x.numel() / std::max<int64_t>(1, H * W);
+    const auto a_w = banded_conv_matrix(W, row.to(x.device(), x.scalar_type()));
+    const auto a_h = banded_conv_matrix(H, col.to(x.device(), x.scalar_type()));
+    // Rows: every image row times A_wᵀ. Columns: the transposed images' rows times A_hᵀ.
+    auto y = torch::matmul(x.reshape({images * H, W}), a_w.t()).reshape({images, H, W});
+    y = torch::matmul(y.transpose(1, 2).reshape({images * W, H}), a_h.t()).reshape({images, W, H}).transpose(1, 2);
+    return y.reshape(x.sizes());
+}
 
 torch::Tensor conv2d_channel_wise_fft(const torch::Tensor& x, const torch::Tensor& k) {
     check_signal(x, "conv2d_channel_wise_fft");

@@ -2,7 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+#include <iostream>
+#include <mutex>
+
+#include "core/blas.hpp"
 #include "core/error.hpp"
+#include "core/memory.hpp"
 #include "data/xysquares.hpp"
 #include "data/registry.hpp"
 #include "losses/recon_loss.hpp"
@@ -42,10 +48,32 @@ torch::Tensor Experiment::to_input(const torch::Tensor& raw_u8) const {
 
 torch::Tensor Experiment::to_unit(const torch::Tensor& x) const { return (x * std + mean).clamp(0.0, 1.0); }
 
+std::string apply_threads(const Params& train) {
+    const int64_t threads = train.get_int("threads"), blas_threads = train.get_int("blas_threads");
+    // auto: every CPU this process may use. LibTorch's own default counts physical cores only, which on
+    // a 2-vCPU machine is 1 thread and 1.4x slower per step (docs/performance.md); OMP_NUM_THREADS, when
+    // set, keeps its usual meaning.
+    if (threads > 0) torch::set_num_threads(static_cast<int>(threads));
+    else if (!std::getenv("OMP_NUM_THREADS")) torch::set_num_threads(available_cpus());
+    // OpenBLAS's own pool beside LibTorch's: LibTorch already runs convolutions on its pool, and with
+    // both pools on every core the threads fight (docs/performance.md measures it), so auto = 1 thread,
+    // unless the environment sizes it (OPENBLAS_NUM_THREADS, as for any OpenBLAS program).
+    if (blas_threads > 0) set_blas_threads(static_cast<int>(blas_threads));
+    else if (!std::getenv("OPENBLAS_NUM_THREADS")) set_blas_threads(1);
+    const BlasInfo blas = detect_blas();
+    static std::once_flag warned;
+    if (const std::string w = reference_blas_warning(blas); !w.empty())
+        std::call_once(warned, [&] { std::cerr << w << std::endl; });
+    const int n = torch::get_num_threads();
+    return "LibTorch " + std::to_string(n) + (n == 1 ? " thread" : " threads") + ", BLAS " + describe(blas) + ", " +
+           allocator_policy();
+}
+
 Experiment build_experiment(const config::ResolvedConfig& cfg) {
     register_builtins();
     Experiment e;
     e.cfg = cfg;
+    e.threads = apply_threads(cfg.section("train"));
     e.seed = static_cast<uint64_t>(cfg.top.get_int("seed"));
     e.device = resolve_device(cfg.top.get_string("device"));
 

@@ -25,6 +25,7 @@ struct Experiment {
     torch::Device device{torch::kCPU};
     torch::Tensor mean, std;  // (1, C, 1, 1) standardisation constants on the device
     uint64_t seed = 0;
+    std::string threads;  // the thread pools and BLAS in use, for the run's first log line
 
     // Raw uint8 observations (N, H, W, C) of dataset indices, on the CPU.
     torch::Tensor render(const std::vector<int64_t>& indices) const;
@@ -36,6 +37,10 @@ struct Experiment {
 
 // `device` string of the config → torch device (auto: CUDA when available).
 torch::Device resolve_device(const std::string& spec);
+
+// Sets LibTorch's and the BLAS's thread pools from train.threads / train.blas_threads, warns once on
+// stderr when the reference BLAS is loaded, and describes what is in use.
+std::string apply_threads(const Params& train);
 
 Experiment build_experiment(const config::ResolvedConfig& cfg);
 

@@ -201,7 +201,7 @@ TrainResult run_loop(Experiment& e, RunState& st, int64_t start_step, const Trai
     IndexStream stream(e.dataset->states().size(), derive_seed(e.seed, 2));
     const StepOptions step_opts = StepOptions::from(tr);
     std::unique_ptr<StepRunner> runner = make_step_runner(e, step_opts, batch, log_every);
-    progress.line("[run] step runner: " + runner->describe());
+    progress.line("[run] step runner: " + runner->describe() + " | " + e.threads);
     // train.nonfinite=stop: a NaN/Inf loss term ends the run before anything is written from the bad
     // weights (no checkpoint, no metrics), naming the step and the term.
     auto fail_if_nonfinite = [&](const IntervalStats& is, int64_t done) {

@@ -1,90 +1,63 @@
 #!/usr/bin/env bash
-# Downloads (does not install) the Debian 12 .deb files that the GPU machine needs to build disent-run.
-# The GPU machine has LibTorch (pip torch), CUDA, cmake and ninja, but none of the C++ libraries below and
-# no network; scripts/gpu/build-and-test.sh unpacks these files there with `dpkg -x` into /tmp/deps.
+# Downloads (does not install) the Debian 12 .debs of the C++ libraries disent-run links that a lent GPU
+# host lacks (it has pip torch with LibTorch, nvcc, cmake, ninja and a compiler, but no -dev packages and
+# no network). Run it here, where apt-get works; scripts/gpu/build-and-test.sh unpacks them there.
 #
-#   bash scripts/gpu/fetch-debs.sh [DIR]      # DIR defaults to .deb/ at the repository root (git-ignored)
+#   bash scripts/gpu/fetch-debs.sh [DIR]     # DIR defaults to .deb/ (git-ignored: the run must carry it)
 #
-# Layout:  DIR/*.deb            headers + libraries that are always unpacked and used
-#          DIR/fallback/*.deb   runtime libraries and tools an Ubuntu-24.04-like image normally has
-#                               (zlib, bzip2, OpenSSL 3, pkgconf); build-and-test.sh only uses the files
-#                               whose sonames / commands the machine lacks, so they never shadow its own.
-# Idempotent: a package whose .deb is already in DIR is not downloaded again. Prints the total size.
-# HDF5 is deliberately not fetched: CMakeLists.txt finds it but links nothing from it, and
-# build-and-test.sh satisfies that find_package() with a stub module when no real HDF5 is present.
+# DIR/*.deb           headers and libraries, always unpacked and used.
+# DIR/fallback/*.deb  runtime libraries (and pkg-config) an Ubuntu-24.04-like host normally has: the
+#                     closure of what the libraries above need besides glibc/libstdc++; build-and-test.sh
+#                     uses a library only where the host lacks its soname, so none shadows the host's own.
+# Idempotent (a package already in DIR is not fetched again; older versions are removed). Prints the
+# total size: the device tool carries at most 64 MiB of working tree.
 set -u -o pipefail
-
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DIR="${1:-$ROOT/.deb}"
-mkdir -p "$DIR" "$DIR/fallback"
-DIR="$(cd "$DIR" && pwd)"
+mkdir -p "$DIR/fallback" && DIR="$(cd "$DIR" && pwd)"
 
-# Always unpacked and used.
 MAIN=(
-  libyaml-cpp-dev libyaml-cpp0.7        # yaml-cpp 0.7 (CMake config, relative paths)
-  libspdlog-dev libspdlog1.10           # spdlog 1.10 (compiled, uses external fmt)
-  libfmt-dev libfmt9                    # fmt 9 (spdlog's find_dependency(fmt))
-  libcli11-dev                          # CLI11 2.1 (header only)
-  nlohmann-json3-dev                    # nlohmann_json 3.11 (header only)
-  libzip-dev libzip4                    # libzip 1.7 (found through pkg-config: libzip.pc)
-  libpng-dev libpng16-16                # libpng 1.6 (FindPNG)
-  zlib1g-dev                            # zlib headers + libz.so (FindZLIB; libpng-dev/libzip-dev need it)
-  libgtest-dev                          # GoogleTest 1.12 static libs + CMake config (GMock is optional there)
+  libyaml-cpp-dev libyaml-cpp0.7 libspdlog-dev libspdlog1.10 libfmt-dev libfmt9  # CMake configs
+  libcli11-dev nlohmann-json3-dev libgtest-dev                                   # CMake configs (+ gtest .a)
+  libzip-dev libzip4 libpng-dev libpng16-16 zlib1g-dev                           # pkg-config, FindPNG, FindZLIB
+  libhdf5-dev libhdf5-103-1 libsz2 libaec0                                       # FindHDF5 (hdf5/serial)
+  libmatio-dev libmatio11 liblinear-dev liblinear4                               # pkg-config, find_library
 )
-# Used on the GPU machine only where it lacks them (see the header).
-# libzip4 needs libbz2.so.1.0, libssl.so.3, libcrypto.so.3, libz.so.1; CMake's FindPkgConfig needs a
-# pkg-config program.
-FALLBACK=(zlib1g libbz2-1.0 libssl3 pkgconf pkgconf-bin libpkgconf3)
+FALLBACK=(
+  zlib1g libbz2-1.0 libssl3 libblas3                                             # libzip4, liblinear4
+  libcurl4 libbrotli1 libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0    # libhdf5-103-1 -> libcurl4
+  libcom-err2 libkeyutils1 libidn2-0 libunistring2 libldap-2.5-0 libsasl2-2 libnghttp2-14 libpsl5
+  librtmp1 libgnutls30 libhogweed6 libnettle8 libgmp10 libp11-kit0 libffi8 libtasn1-6 libssh2-1 libzstd1
+  pkgconf pkgconf-bin libpkgconf3                                                # pkg_check_modules()
+)
 
-ARCH_OPTS=(-oAPT::Sandbox::User=root)
-if [ "$(dpkg --print-architecture 2>/dev/null)" != "amd64" ]; then
-  # Not an amd64 host: fetch amd64 packages with separate package lists (as .library/device/README.md does).
+APT=(apt-get -oAPT::Sandbox::User=root)
+if [ "$(dpkg --print-architecture 2>/dev/null)" != amd64 ]; then  # separate amd64 package lists
   mkdir -p /tmp/amd64/partial
-  ARCH_OPTS+=(-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64)
-  apt-get "${ARCH_OPTS[@]}" update -qq || echo "warning: apt-get update (amd64 lists) failed" >&2
+  APT+=(-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64)
+  "${APT[@]}" update -qq
 fi
-
-updated=0
-fetch() {  # fetch DEST PKG...
-  local dest="$1"; shift
-  local pkg missing=()
-  for pkg in "$@"; do
-    if compgen -G "$dest/${pkg}_*_amd64.deb" >/dev/null || compgen -G "$dest/${pkg}_*_all.deb" >/dev/null; then
-      echo "have   $pkg"
-    else
-      missing+=("$pkg")
-    fi
-  done
+fetch() {  # fetch DEST PKG...: downloads the packages DEST lacks (one apt-get update and retry on failure)
+  local dest=$1 pkg missing=(); shift
+  for pkg in "$@"; do compgen -G "$dest/${pkg}_*.deb" >/dev/null || missing+=("$pkg"); done
   [ ${#missing[@]} -eq 0 ] && return 0
-  echo "fetch  ${missing[*]}"
-  if ! (cd "$dest" && apt-get "${ARCH_OPTS[@]}" download "${missing[@]}"); then
-    if [ $updated -eq 0 ]; then
-      echo "apt-get download failed; running apt-get update once and retrying" >&2
-      apt-get "${ARCH_OPTS[@]}" update -qq || true
-      updated=1
-    fi
-    (cd "$dest" && apt-get "${ARCH_OPTS[@]}" download "${missing[@]}") || { echo "error: could not download: ${missing[*]}" >&2; return 1; }
-  fi
+  echo "fetch ${missing[*]}"
+  (cd "$dest" && "${APT[@]}" download "${missing[@]}") ||
+    { "${APT[@]}" update -qq; (cd "$dest" && "${APT[@]}" download "${missing[@]}"); } ||
+    { echo "error: could not download: ${missing[*]}" >&2; return 1; }
 }
-
 rc=0
 fetch "$DIR" "${MAIN[@]}" || rc=1
 fetch "$DIR/fallback" "${FALLBACK[@]}" || rc=1
-
-# A package upgraded on the mirror leaves an older .deb beside the new one: keep only the newest.
-for d in "$DIR" "$DIR/fallback"; do
+for d in "$DIR" "$DIR/fallback"; do  # a package upgraded on the mirror: keep only the newest .deb
   for pkg in $(find "$d" -maxdepth 1 -name '*.deb' -printf '%f\n' | cut -d_ -f1 | sort | uniq -d); do
-    ls -1 "$d/${pkg}"_*.deb | sort -V | head -n -1 | while read -r old; do echo "remove older $old"; rm -f "$old"; done
+    ls -1 "$d/${pkg}"_*.deb | sort -V | head -n -1 | xargs -r rm -v
   done
 done
 
-echo
-echo "debs in $DIR:"
-( cd "$DIR" && ls -1s --block-size=K *.deb fallback/*.deb 2>/dev/null )
-total=$(du -cb "$DIR"/*.deb "$DIR"/fallback/*.deb 2>/dev/null | tail -1 | cut -f1)
-echo "total: $(( total / 1024 )) KiB ($(awk -v b="$total" 'BEGIN{printf "%.2f", b/1048576}') MiB) in $(ls "$DIR"/*.deb "$DIR"/fallback/*.deb 2>/dev/null | wc -l) files"
-case "$DIR" in
-  "$ROOT"/*) git -C "$ROOT" check-ignore -q "$DIR" || echo "warning: $DIR is not git-ignored; it would travel as untracked files" >&2 ;;
-esac
-echo "the GPU run must name this folder in carry, e.g. carry: [\".deb\"]"
+total=$(cat "$DIR"/*.deb "$DIR"/fallback/*.deb | wc -c)
+echo "$(ls "$DIR"/*.deb | wc -l) + $(ls "$DIR"/fallback/*.deb | wc -l) fallback .debs in $DIR:" \
+     "$(awk -v b="$total" 'BEGIN{printf "%.1f", b/1048576}') MiB (the device tool carries at most 64 MiB)"
+case "$DIR" in "$ROOT"/*) git -C "$ROOT" check-ignore -q "$DIR" || echo "warning: $DIR is not git-ignored" >&2 ;; esac
+echo "carry it to the GPU host: run(..., carry: [\"${DIR#"$ROOT"/}\"])"
 exit $rc

@@ -28,36 +28,36 @@ double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
 }  // namespace
 
 TEST(Kernel, BoxR31) {
-    auto k = make_kernel("box_r31");
+    auto k = make_kernel("box_r31").dense;
     ASSERT_EQ(k.sizes(), torch::IntArrayRef({1, 1, 63, 63}));
     EXPECT_EQ(k.scalar_type(), torch::kFloat32);
     EXPECT_FALSE(k.requires_grad());
     EXPECT_LT((k.to(torch::kFloat64) - 1.0 / 3969.0).abs().max().item<double>(), 1e-10);
     EXPECT_NEAR(k.sum().item<double>(), 1.0, 1e-5);
-    auto k1 = make_kernel("box_r1");
+    auto k1 = make_kernel("box_r1").dense;
     ASSERT_EQ(k1.sizes(), torch::IntArrayRef({1, 1, 3, 3}));
     EXPECT_NEAR(k1[0][0][1][2].item<double>(), 1.0 / 9.0, 1e-8);
 }
 
 TEST(Kernel, GaussianSizesAndSums) {
-    auto k4 = make_kernel("gau_r4");  // σ = 1
+    auto k4 = make_kernel("gau_r4").dense;  // σ = 1
     ASSERT_EQ(k4.sizes(), torch::IntArrayRef({1, 1, 9, 9}));
     EXPECT_EQ(k4.scalar_type(), torch::kFloat32);
     EXPECT_NEAR(k4.sum().item<double>(), 0.999994, 1e-6);
     EXPECT_NEAR(k4[0][0][4][4].item<double>(), 1.0 / (2 * M_PI), 1e-7);  // pdf(0)² for σ = 1
-    auto k1 = make_kernel("gau_r1");  // σ = 0.25: not renormalised, sums to 2.55
+    auto k1 = make_kernel("gau_r1").dense;  // σ = 0.25: not renormalised, sums to 2.55
     ASSERT_EQ(k1.sizes(), torch::IntArrayRef({1, 1, 3, 3}));
     EXPECT_NEAR(k1.sum().item<double>(), 2.5499, 1e-4);
     EXPECT_NEAR(k1.sum().item<double>(), gaussian_kernel_sum(1), 1e-5);
     for (int R : {2, 4, 15, 31}) {
-        auto k = make_kernel("gau_r" + std::to_string(R));
+        auto k = make_kernel("gau_r" + std::to_string(R)).dense;
         EXPECT_EQ(k.size(2), 2 * R + 1);
         EXPECT_NEAR(k.sum().item<double>(), gaussian_kernel_sum(R), 1e-5) << R;
     }
-    EXPECT_NEAR(make_kernel("gau_r2").sum().item<double>(), 1.029, 1e-3);
-    EXPECT_NEAR(make_kernel("gau_r31").sum().item<double>(), 0.99990, 1e-5);
+    EXPECT_NEAR(make_kernel("gau_r2").dense.sum().item<double>(), 1.029, 1e-3);
+    EXPECT_NEAR(make_kernel("gau_r31").dense.sum().item<double>(), 0.99990, 1e-5);
     // Symmetric in both axes and separable.
-    auto k = make_kernel("gau_r7")[0][0];
+    auto k = make_kernel("gau_r7").dense[0][0];
     EXPECT_LT(max_abs_diff(k, k.flip({0})), 1e-9);
     EXPECT_LT(max_abs_diff(k, k.t()), 1e-9);
 }
@@ -89,7 +89,7 @@ TEST(Kernel, NormaliseModes) {
     EXPECT_LT(max_abs_diff(normalize_kernel(kn, "maxsum"), kn / 4.5), 1e-7);
     EXPECT_LT(max_abs_diff(normalize_kernel(kn, "possum"), kn / 3.0), 1e-7);
     // box_r31 already sums to one.
-    auto box = make_kernel("box_r31");
+    auto box = make_kernel("box_r31").dense;
     EXPECT_LT(max_abs_diff(normalize_kernel(box, "sum"), box), 1e-9);
     EXPECT_THROW(normalize_kernel(box, "negsum"), disent::UserError);  // no negative taps
     EXPECT_THROW(normalize_kernel(k, "max"), disent::UserError);
@@ -97,8 +97,8 @@ TEST(Kernel, NormaliseModes) {
 
 TEST(Conv2d, FftMatchesDirectForSymmetricKernels) {
     torch::manual_seed(1234);
-    std::vector<torch::Tensor> kernels = {make_kernel("box_r1"), make_kernel("box_r3"), make_kernel("box_r31")};
-    for (int s = 1; s <= 4; ++s) kernels.push_back(make_gaussian_kernel(s, 4.0));  // σ = 1..4
+    std::vector<torch::Tensor> kernels = {make_kernel("box_r1").dense, make_kernel("box_r3").dense, make_kernel("box_r31").dense};
+    for (int s = 1; s <= 4; ++s) kernels.push_back(make_gaussian_kernel(s, 4.0).dense);  // σ = 1..4
     const std::vector<std::vector<int64_t>> shapes = {{2, 3, 17, 29}, {1, 1, 64, 64}, {3, 2, 5, 40}, {4, 31, 9}};
     for (const auto& k : kernels) {
         for (const auto& shape : shapes) {
@@ -132,7 +132,7 @@ TEST(Conv2d, FftIsTrueConvolution) {
 TEST(Conv2d, ZeroPaddingNoWrapAround) {
     // Box blur of a constant image: interior = 1, corners see only a quarter-ish of the window.
     auto x = torch::ones({1, 1, 8, 8}, torch::kFloat64);
-    auto y = conv2d_channel_wise_fft(x, make_kernel("box_r1"));
+    auto y = conv2d_channel_wise_fft(x, make_kernel("box_r1").dense);
     EXPECT_EQ(y.scalar_type(), torch::kFloat64);  // kernel follows the signal's dtype
     EXPECT_NEAR(y[0][0][4][4].item<double>(), 1.0, 1e-6);
     EXPECT_NEAR(y[0][0][0][0].item<double>(), 4.0 / 9.0, 1e-6);
@@ -140,7 +140,7 @@ TEST(Conv2d, ZeroPaddingNoWrapAround) {
 }
 
 TEST(Conv2d, BadShapes) {
-    auto k = make_kernel("box_r1");
+    auto k = make_kernel("box_r1").dense;
     EXPECT_THROW(conv2d_channel_wise_fft(torch::zeros({4, 4}), k), std::invalid_argument);
     EXPECT_THROW(conv2d_channel_wise_fft(torch::zeros({1, 1, 4, 4}), torch::zeros({1, 1, 2, 3})), std::invalid_argument);
     EXPECT_THROW(conv2d_channel_wise(torch::zeros({1, 1, 4, 4}), torch::zeros({3, 3})), std::invalid_argument);
